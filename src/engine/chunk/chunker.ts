@@ -1,0 +1,45 @@
+import type { LanguageInfo } from '../languages.ts';
+import { chunkSyntaxTree } from './ast-chunker.ts';
+import { DEFAULT_CHUNK_LIMITS, type Chunk, type ChunkLimits, type SplitterKind } from './chunk.ts';
+import { GrammarLoader } from './grammars.ts';
+import { splitText } from './text-splitter.ts';
+
+/**
+ * Turns a file's text into chunks: at syntax boundaries when a grammar is
+ * shipped for its language and the AST splitter is asked for, by lines
+ * otherwise. A grammar that fails to load or parse falls back to lines, so a
+ * file is never lost for want of a parser.
+ */
+export class Chunker {
+  private readonly grammars: GrammarLoader;
+  private readonly limits: ChunkLimits;
+
+  constructor(options: { grammars?: GrammarLoader; limits?: ChunkLimits } = {}) {
+    this.grammars = options.grammars ?? new GrammarLoader();
+    this.limits = options.limits ?? DEFAULT_CHUNK_LIMITS;
+  }
+
+  async chunk(text: string, language: LanguageInfo, splitter: SplitterKind = 'ast'): Promise<Chunk[]> {
+    if (splitter === 'ast' && language.grammar) {
+      const chunks = await this.chunkWithGrammar(text, language.grammar);
+      if (chunks) return chunks;
+    }
+    return splitText(text, this.limits);
+  }
+
+  private async chunkWithGrammar(text: string, grammar: string): Promise<Chunk[] | undefined> {
+    let parser;
+    try {
+      parser = await this.grammars.parserFor(grammar);
+    } catch {
+      return undefined;
+    }
+    const tree = parser.parse(text);
+    if (!tree) return undefined;
+    try {
+      return chunkSyntaxTree(tree.rootNode, text, this.limits);
+    } finally {
+      tree.delete();
+    }
+  }
+}

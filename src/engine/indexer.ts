@@ -1,0 +1,192 @@
+import type { Chunker } from './chunk/chunker.ts';
+import type { Embedder } from './embed/embedder.ts';
+import { extensionOf } from './languages.ts';
+import { prepareChunk } from './prepare.ts';
+import type { IndexProgress } from './progress.ts';
+import { readFileContent } from './scan/file-content.ts';
+import type { ScannedFile } from './scan/scanner.ts';
+import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from './store/index-store.ts';
+import { pathTerms } from './tokenize.ts';
+
+export interface IndexerDeps {
+  readonly store: IndexStore;
+  readonly chunker: Chunker;
+  readonly embedder?: Embedder | undefined;
+  readonly maxFileBytes: number;
+}
+
+export interface RunCounts {
+  /** Files whose chunks were (re)written. */
+  changed: number;
+  /** Files whose content was unchanged (size/mtime or hash equal). */
+  unchanged: number;
+  deleted: number;
+  /** Binary, minified or unreadable files stored without chunks. */
+  skipped: number;
+}
+
+/** A batch is written when it holds this many files, this much text, or has waited this long. */
+const BATCH_MAX_FILES = 200;
+const BATCH_MAX_CHARS = 2_000_000;
+const BATCH_MAX_MS = 250;
+const DELETE_BATCH = 500;
+const EMBED_BATCH = 128;
+
+/**
+ * One pass that brings a codebase's stored files in line with a scan:
+ * unchanged files (same size and mtime, or same content hash) cost nothing,
+ * changed and new files are re-chunked, vanished files are deleted. Work is
+ * committed in batches, each one atomic; an interrupted run leaves a
+ * consistent index, and the next run picks up where it stopped because
+ * committed files now look unchanged.
+ */
+export class IndexPass {
+  private readonly deps: IndexerDeps;
+  private readonly codebase: CodebaseRecord;
+  private readonly signal: AbortSignal;
+  private readonly onProgress: (progress: IndexProgress) => void;
+  private readonly counts: RunCounts = { changed: 0, unchanged: 0, deleted: 0, skipped: 0 };
+  private batch: FileUpdate[] = [];
+  private batchChars = 0;
+  private batchStartedAt = Date.now();
+  private total = 0;
+  private processed = 0;
+
+  constructor(deps: IndexerDeps, codebase: CodebaseRecord, signal: AbortSignal, onProgress: (progress: IndexProgress) => void) {
+    this.deps = deps;
+    this.codebase = codebase;
+    this.signal = signal;
+    this.onProgress = onProgress;
+  }
+
+  /** Indexes every scanned file and deletes stored files the scan no longer has. */
+  async syncAll(files: readonly ScannedFile[]): Promise<RunCounts> {
+    const stored = this.deps.store.storedFiles(this.codebase.id);
+    this.total = files.length;
+    this.deps.store.setProgress(this.codebase.id, this.total, 0);
+    for (const file of files) {
+      this.signal.throwIfAborted();
+      await this.syncFile(file, stored.get(file.path));
+      stored.delete(file.path);
+      this.processed++;
+      if (this.batchIsFull()) this.flush();
+    }
+    this.flush();
+    await this.deletePaths([...stored.keys()]);
+    return this.counts;
+  }
+
+  /**
+   * Indexes just these files (as reported changed by an editor); a path that
+   * no longer exists, or is no longer indexable, is removed.
+   */
+  async syncSome(present: readonly ScannedFile[], removed: readonly string[]): Promise<RunCounts> {
+    const stored = this.deps.store.storedFiles(this.codebase.id);
+    for (const file of present) {
+      this.signal.throwIfAborted();
+      await this.syncFile(file, stored.get(file.path));
+    }
+    this.flush(false);
+    await this.deletePaths(removed.filter((path) => stored.has(path)));
+    return this.counts;
+  }
+
+  private async syncFile(file: ScannedFile, previous: StoredFile | undefined): Promise<void> {
+    if (previous && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
+      this.counts.unchanged++;
+      return;
+    }
+    const content = await readFileContent(file.absolutePath, this.deps.maxFileBytes);
+    const base = {
+      path: file.path,
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      hash: content.hash,
+      language: file.language.id,
+      pathTerms: pathTerms(file.path),
+      extension: extensionOf(file.path).slice(1),
+    };
+    if (previous && previous.hash === content.hash) {
+      this.counts.unchanged++;
+      this.add({ ...base, chunks: null }, 0);
+      return;
+    }
+    if (content.kind === 'skipped') {
+      this.counts.skipped++;
+      this.add({ ...base, chunks: [] }, 0);
+      return;
+    }
+    const chunks = await this.deps.chunker.chunk(content.text, file.language, this.codebase.settings.splitter);
+    this.counts.changed++;
+    this.add({ ...base, chunks: chunks.map(prepareChunk) }, content.text.length);
+  }
+
+  private add(update: FileUpdate, chars: number): void {
+    this.batch.push(update);
+    this.batchChars += chars;
+  }
+
+  private batchIsFull(): boolean {
+    return (
+      this.batch.length >= BATCH_MAX_FILES ||
+      this.batchChars >= BATCH_MAX_CHARS ||
+      (this.batch.length > 0 && Date.now() - this.batchStartedAt >= BATCH_MAX_MS)
+    );
+  }
+
+  private flush(withProgress = true): void {
+    if (this.batch.length > 0 || withProgress) {
+      const progress = withProgress ? { total: this.total, processed: this.processed } : undefined;
+      this.deps.store.applyBatch(this.codebase.id, this.batch, [], progress);
+    }
+    this.batch = [];
+    this.batchChars = 0;
+    this.batchStartedAt = Date.now();
+    if (withProgress) this.report('indexing', '');
+  }
+
+  private async deletePaths(paths: readonly string[]): Promise<void> {
+    for (let start = 0; start < paths.length; start += DELETE_BATCH) {
+      this.signal.throwIfAborted();
+      const slice = paths.slice(start, start + DELETE_BATCH);
+      this.deps.store.applyBatch(this.codebase.id, [], slice);
+      this.counts.deleted += slice.length;
+      await Promise.resolve();
+    }
+  }
+
+  /**
+   * Embeds chunks that have no vector for the configured model yet. Vectors
+   * are cached by content hash, so renamed or reverted files cost nothing.
+   */
+  async embedMissing(): Promise<void> {
+    const embedder = this.deps.embedder;
+    if (!embedder) return;
+    for (;;) {
+      this.signal.throwIfAborted();
+      const missing = this.deps.store.chunksMissingVectors(this.codebase.id, embedder.model, EMBED_BATCH);
+      if (missing.length === 0) return;
+      this.report('embedding', `embedding ${missing.length} chunks`);
+      const vectors = await embedder.embed(
+        missing.map((chunk) => chunk.content),
+        this.signal,
+      );
+      this.deps.store.storeVectors(
+        embedder.model,
+        missing.map((chunk, index) => ({ contentHash: chunk.contentHash, vector: vectors[index]! })),
+      );
+    }
+  }
+
+  private report(phase: IndexProgress['phase'], message: string): void {
+    const record = this.deps.store.codebaseById(this.codebase.id);
+    this.onProgress({
+      root: this.codebase.root,
+      phase,
+      totalFiles: this.total,
+      processedFiles: this.processed,
+      chunkCount: record?.chunkCount ?? 0,
+      message,
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { realpathSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UserError } from './errors.ts';
+
+/** Expands a leading "~" and checks the path is absolute. */
+export function absolutePath(input: string): string {
+  if (typeof input !== 'string' || input.trim() === '') {
+    throw new UserError('path is required: pass the absolute path of the codebase folder, e.g. "/home/me/project".');
+  }
+  const expanded = input === '~' || input.startsWith('~/') ? path.join(os.homedir(), input.slice(1)) : input;
+  if (!path.isAbsolute(expanded)) {
+    throw new UserError(`path must be absolute, got "${input}". Pass the full path of the codebase folder, e.g. "${path.resolve(expanded)}".`);
+  }
+  return path.resolve(expanded);
+}
+
+/**
+ * The one canonical spelling of a codebase folder: absolute, symlinks
+ * resolved, in the file system's own case. Two clients naming the same
+ * folder differently therefore share one index.
+ */
+export function canonicalFolder(input: string): string {
+  const absolute = absolutePath(input);
+  let real: string;
+  try {
+    real = realpathSync.native(absolute);
+  } catch {
+    throw new UserError(`no folder at "${absolute}". Check the path; it must be an existing folder on this machine.`);
+  }
+  if (!statSync(real).isDirectory()) {
+    throw new UserError(`"${absolute}" is a file, not a folder. Pass the codebase folder instead, e.g. "${path.dirname(real)}".`);
+  }
+  return real;
+}
+
+/** `child` relative to `ancestor` in "/" form, or undefined when it is not inside it. */
+export function relativeInside(ancestor: string, child: string): string | undefined {
+  const relative = path.relative(ancestor, child);
+  if (relative === '') return '';
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return relative.split(path.sep).join('/');
+}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+export type FileContent =
+  | { readonly kind: 'text'; readonly text: string; readonly hash: string; readonly size: number }
+  | { readonly kind: 'skipped'; readonly reason: 'binary' | 'minified' | 'too-large' | 'unreadable'; readonly hash: string; readonly size: number };
+
+const SNIFF_BYTES = 8192;
+/** Average line length past which a file is taken as minified or generated. */
+const MINIFIED_AVERAGE_LINE = 300;
+const MINIFIED_MIN_SIZE = 4096;
+
+export function contentHash(data: string | Uint8Array): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+/**
+ * Reads a file for indexing. Binary files (a NUL byte, or mostly invalid
+ * UTF-8, near the start), minified files and files over the cap are reported
+ * as skipped rather than indexed. Invalid UTF-8 elsewhere is decoded with
+ * replacement characters, so a Latin-1 comment does not lose a source file.
+ */
+export async function readFileContent(absolutePath: string, maxBytes: number): Promise<FileContent> {
+  let data: Buffer;
+  try {
+    data = await readFile(absolutePath);
+  } catch {
+    return { kind: 'skipped', reason: 'unreadable', hash: '', size: 0 };
+  }
+  const hash = contentHash(data);
+  const size = data.length;
+  if (size > maxBytes) return { kind: 'skipped', reason: 'too-large', hash, size };
+  const head = data.subarray(0, SNIFF_BYTES);
+  if (head.includes(0) || mostlyInvalidUtf8(head)) return { kind: 'skipped', reason: 'binary', hash, size };
+  const text = data.toString('utf8');
+  if (looksMinified(text)) return { kind: 'skipped', reason: 'minified', hash, size };
+  return { kind: 'text', text, hash, size };
+}
+
+function mostlyInvalidUtf8(head: Buffer): boolean {
+  if (head.length === 0) return false;
+  const decoded = head.toString('utf8');
+  let replacements = 0;
+  for (let i = decoded.indexOf('\uFFFD'); i !== -1; i = decoded.indexOf('\uFFFD', i + 1)) replacements++;
+  return replacements / decoded.length > 0.1;
+}
+
+function looksMinified(text: string): boolean {
+  if (text.length < MINIFIED_MIN_SIZE) return false;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return text.length / lines > MINIFIED_AVERAGE_LINE;
+}

@@ -1,0 +1,156 @@
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { languageOf, type LanguageInfo } from '../languages.ts';
+import { BUILTIN_EXCLUDES } from './builtin-excludes.ts';
+import { IGNORE_FILE_NAMES, IgnoreChain } from './ignore-rules.ts';
+
+export interface ScanOptions {
+  readonly ignorePatterns: readonly string[];
+  /** Extensions (".ext") indexed in addition to the known languages. */
+  readonly customExtensions: ReadonlySet<string>;
+  readonly maxFileBytes: number;
+  /** Stop collecting (but keep counting) past this many files. */
+  readonly maxFiles: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface ScannedFile {
+  /** Root-relative, "/"-separated. */
+  readonly path: string;
+  readonly absolutePath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly language: LanguageInfo;
+}
+
+export interface ScanSkips {
+  ignored: number;
+  unsupported: number;
+  tooLarge: number;
+  symlinks: number;
+  unreadable: number;
+}
+
+export interface ScanResult {
+  /** The files to index, sorted by path. Incomplete when `overLimit`. */
+  readonly files: ScannedFile[];
+  /** How many indexable files the tree has (counted past the limit, up to a cap). */
+  readonly indexableCount: number;
+  readonly overLimit: boolean;
+  /** Indexable files per top-level folder ("" for files at the root), to tell a user what to exclude. */
+  readonly countsByTopFolder: Map<string, number>;
+  readonly skips: ScanSkips;
+}
+
+/** Past the limit the scan only counts, and gives up counting at this multiple of it. */
+const COUNT_CAP_FACTOR = 20;
+
+/**
+ * Walks a codebase: every folder's .gitignore/.batonignore, the built-in
+ * excludes and the request's patterns apply; symbolic links are not followed
+ * (as ripgrep and git do), so a link that loops or leaves the root is
+ * neither a hang nor an escape; files over the size cap are left out.
+ */
+export async function scanCodebase(root: string, options: ScanOptions): Promise<ScanResult> {
+  const files: ScannedFile[] = [];
+  const skips: ScanSkips = { ignored: 0, unsupported: 0, tooLarge: 0, symlinks: 0, unreadable: 0 };
+  const countsByTopFolder = new Map<string, number>();
+  let indexableCount = 0;
+  const countCap = options.maxFiles * COUNT_CAP_FACTOR;
+  const pending: { relative: string; chain: IgnoreChain }[] = [
+    { relative: '', chain: IgnoreChain.root([...BUILTIN_EXCLUDES, ...options.ignorePatterns]) },
+  ];
+
+  while (pending.length > 0 && indexableCount <= countCap) {
+    options.signal?.throwIfAborted();
+    const { relative, chain: parentChain } = pending.pop()!;
+    const absolute = relative === '' ? root : path.join(root, relative);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(absolute, { withFileTypes: true });
+    } catch {
+      skips.unreadable++;
+      continue;
+    }
+    const chain = await withIgnoreFiles(parentChain, absolute, relative, entries);
+    const candidates: { relativePath: string; language: LanguageInfo }[] = [];
+    for (const entry of entries) {
+      const relativePath = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isSymbolicLink()) {
+        skips.symlinks++;
+      } else if (entry.isDirectory()) {
+        if (chain.ignores(`${relativePath}/`)) skips.ignored++;
+        else pending.push({ relative: relativePath, chain });
+      } else if (entry.isFile()) {
+        const language = languageOf(relativePath, options.customExtensions);
+        if (!language) skips.unsupported++;
+        else if (chain.ignores(relativePath)) skips.ignored++;
+        else candidates.push({ relativePath, language });
+      }
+    }
+    for (const candidate of candidates) {
+      indexableCount++;
+      const top = candidate.relativePath.includes('/') ? candidate.relativePath.slice(0, candidate.relativePath.indexOf('/')) : '';
+      countsByTopFolder.set(top, (countsByTopFolder.get(top) ?? 0) + 1);
+    }
+    if (indexableCount > options.maxFiles) continue; // past the limit: count only, no stat
+    const stated = await Promise.all(candidates.map((candidate) => statFile(root, candidate.relativePath, candidate.language)));
+    for (const file of stated) {
+      if (file === 'unreadable') skips.unreadable++;
+      else if (file.size > options.maxFileBytes) skips.tooLarge++;
+      else files.push(file);
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, indexableCount, overLimit: indexableCount > options.maxFiles, countsByTopFolder, skips };
+}
+
+async function withIgnoreFiles(chain: IgnoreChain, absolute: string, relative: string, entries: Dirent[]): Promise<IgnoreChain> {
+  let result = chain;
+  for (const name of IGNORE_FILE_NAMES) {
+    if (!entries.some((entry) => entry.name === name && entry.isFile())) continue;
+    try {
+      result = result.with(relative, await readFile(path.join(absolute, name), 'utf8'));
+    } catch {
+      // An unreadable ignore file excludes nothing; the scan goes on.
+    }
+  }
+  return result;
+}
+
+async function statFile(root: string, relativePath: string, language: LanguageInfo): Promise<ScannedFile | 'unreadable'> {
+  const absolutePath = path.join(root, relativePath);
+  try {
+    const info = await stat(absolutePath);
+    return { path: relativePath, absolutePath, size: info.size, mtimeMs: info.mtimeMs, language };
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/**
+ * Whether one root-relative file would be indexed by a scan with these
+ * patterns: the same built-in excludes, request patterns and ignore files of
+ * every ancestor folder. Used when an editor reports a single changed file.
+ */
+export async function isIndexablePath(root: string, relativePath: string, options: Pick<ScanOptions, 'ignorePatterns' | 'customExtensions'>): Promise<LanguageInfo | undefined> {
+  const language = languageOf(relativePath, options.customExtensions);
+  if (!language) return undefined;
+  let chain = IgnoreChain.root([...BUILTIN_EXCLUDES, ...options.ignorePatterns]);
+  const parts = relativePath.split('/');
+  for (let depth = 0; depth < parts.length; depth++) {
+    const folder = parts.slice(0, depth).join('/');
+    for (const name of IGNORE_FILE_NAMES) {
+      try {
+        chain = chain.with(folder, await readFile(path.join(root, folder, name), 'utf8'));
+      } catch {
+        // no ignore file in this folder
+      }
+    }
+    const isLast = depth === parts.length - 1;
+    const candidate = isLast ? relativePath : `${parts.slice(0, depth + 1).join('/')}/`;
+    if (chain.ignores(candidate)) return undefined;
+  }
+  return language;
+}

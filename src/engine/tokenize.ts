@@ -1,0 +1,83 @@
+/**
+ * Code-aware terms. Identifiers are split at camelCase, PascalCase, snake_case,
+ * kebab-case and digit boundaries, and also kept whole (lower-cased, joined), so
+ * that "parse config", "parseConfig", "parse_config" and "ParseConfig" all meet
+ * on the same terms. The FTS table stores these terms, not the raw text.
+ */
+
+const IDENTIFIER = /[A-Za-z0-9_$\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+/g;
+/** Boundaries inside an identifier: lower→Upper, UPPER→Upper+lower (HTTPServer). */
+const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])/g;
+const SEPARATORS = /[_$]+/;
+const MAX_TERM_LENGTH = 40;
+
+/** Words that carry no meaning in a question about code. */
+const STOP_WORDS = new Set(
+  ('a an and are as at be been but by can could do does did for from has have how i if in into is it its ' +
+    'me my of on or our should so than that the their them then there these they this those to was we were ' +
+    'what when where which who whom why will with would you your all any each find show get code codebase ' +
+    'implemented implementation handle handled handles logic file files function functions method methods ' +
+    'used use uses using work works done happen happens place part').split(' '),
+);
+
+/** Splits one identifier into lower-case parts: "parseHTTPConfig2" → parse, http, config2. */
+export function identifierParts(identifier: string): string[] {
+  return identifier
+    .replace(CAMEL_BOUNDARY, (_m, a?: string, b?: string, c?: string, d?: string) => (a ? `${a}_${b}` : `${c}_${d}`))
+    .split(SEPARATORS)
+    .filter((part) => part.length > 0)
+    .map((part) => part.toLowerCase());
+}
+
+function usable(term: string): boolean {
+  return term.length >= 2 && term.length <= MAX_TERM_LENGTH;
+}
+
+/** Appends the index terms of one identifier to `out`. */
+function pushIdentifierTerms(identifier: string, out: string[]): void {
+  const parts = identifierParts(identifier);
+  if (parts.length === 0) return;
+  if (parts.length > 1) {
+    const whole = parts.join('');
+    if (usable(whole)) out.push(whole);
+  }
+  for (const part of parts) if (usable(part)) out.push(part);
+}
+
+/** The terms stored for a piece of text, as one space-separated string for FTS5. */
+export function indexTerms(text: string): string {
+  const out: string[] = [];
+  for (const match of text.matchAll(IDENTIFIER)) pushIdentifierTerms(match[0], out);
+  return out.join(' ');
+}
+
+/** Terms for a file path: every directory and file name part, split like identifiers. */
+export function pathTerms(relativePath: string): string {
+  return indexTerms(relativePath.replace(/[/.\-]/g, ' '));
+}
+
+/**
+ * Terms of a search query. Identifier queries keep their whole form; for
+ * natural-language queries stop words are dropped and neighbouring words are
+ * also joined ("parse config" → parseconfig) so that they find the identifier.
+ */
+export function queryTerms(query: string): string[] {
+  const words = [...query.matchAll(IDENTIFIER)].map((m) => m[0]);
+  const terms = new Set<string>();
+  const meaningful: string[] = [];
+  for (const word of words) {
+    const parts = identifierParts(word);
+    if (parts.length === 0) continue;
+    const isStopWord = parts.length === 1 && STOP_WORDS.has(parts[0]!);
+    if (isStopWord && words.length > 1) continue;
+    const collected: string[] = [];
+    pushIdentifierTerms(word, collected);
+    for (const term of collected) terms.add(term);
+    meaningful.push(parts.join(''));
+  }
+  for (let i = 0; i + 1 < meaningful.length; i++) {
+    const joined = meaningful[i]! + meaningful[i + 1]!;
+    if (usable(joined)) terms.add(joined);
+  }
+  return [...terms];
+}

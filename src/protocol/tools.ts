@@ -1,0 +1,121 @@
+/**
+ * The MCP tool contract, defined once: names, input and output schemas.
+ * Names and parameters match zilliztech/claude-context so agents prompted for
+ * it work unchanged. The server registers these; the extension and tests
+ * read results through the same types.
+ */
+import { z } from 'zod';
+
+export const TOOL_NAMES = {
+  index: 'index_codebase',
+  search: 'search_code',
+  clear: 'clear_index',
+  status: 'get_indexing_status',
+} as const;
+
+export const SEARCH_LIMIT_DEFAULT = 10;
+export const SEARCH_LIMIT_MAX = 50;
+
+const pathField = z
+  .string({ error: 'path must be a string: the absolute path of the codebase folder' })
+  .describe('Absolute path of the codebase folder (a sub-folder of an indexed codebase also works for search and status).');
+
+export const indexInput = {
+  path: pathField,
+  force: z.boolean({ error: 'force must be true or false' }).optional().describe('Start over from an empty index, cancelling a run in progress.'),
+  splitter: z
+    .enum(['ast', 'langchain'], { error: 'splitter must be "ast" (syntax-aware) or "langchain" (line-based)' })
+    .optional()
+    .describe('"ast" (default) chunks at functions and classes; "langchain" splits by lines.'),
+  customExtensions: z
+    .array(z.string(), { error: 'customExtensions must be a list of extensions such as [".vue", ".svelte"]' })
+    .optional()
+    .describe('Extra file extensions to index, e.g. [".vue", ".svelte"].'),
+  ignorePatterns: z
+    .array(z.string(), { error: 'ignorePatterns must be a list of .gitignore-style patterns such as ["generated/"]' })
+    .optional()
+    .describe('Extra .gitignore-style patterns to exclude, e.g. ["fixtures/", "*.snap"].'),
+  waitForCompletion: z
+    .boolean({ error: 'waitForCompletion must be true or false' })
+    .optional()
+    .describe('Keep the call open until indexing ends, sending progress notifications (default false: return at once).'),
+};
+
+export const searchInput = {
+  path: pathField,
+  query: z
+    .string({ error: 'query must be a string' })
+    .trim()
+    .min(1, { error: 'query is empty: describe what you are looking for, e.g. "where is the config parsed" or "parseConfig"' })
+    .describe('What to find: a natural-language question or identifiers.'),
+  limit: z
+    .number({ error: 'limit must be a number' })
+    .int({ error: 'limit must be a whole number' })
+    .min(1, { error: `limit must be between 1 and ${SEARCH_LIMIT_MAX}` })
+    .max(SEARCH_LIMIT_MAX, { error: `limit must be between 1 and ${SEARCH_LIMIT_MAX}` })
+    .optional()
+    .describe(`How many results (default ${SEARCH_LIMIT_DEFAULT}, at most ${SEARCH_LIMIT_MAX}).`),
+  extensionFilter: z
+    .array(z.string(), { error: 'extensionFilter must be a list of extensions such as [".ts", ".py"]' })
+    .optional()
+    .describe('Only files with these extensions, e.g. [".ts", ".py"].'),
+};
+
+export const pathOnlyInput = { path: pathField };
+
+export const STATUS_NAMES = ['not_found', 'indexing', 'indexed', 'failed'] as const;
+
+export const indexOutput = {
+  path: z.string().describe('The canonical codebase folder.'),
+  status: z.enum(STATUS_NAMES),
+  fileCount: z.number().describe('Files found to index.'),
+  percent: z.number(),
+  chunkCount: z.number(),
+  message: z.string(),
+};
+
+export const searchResultSchema = z.object({
+  file: z.string().describe('Path relative to the codebase folder.'),
+  startLine: z.number(),
+  endLine: z.number(),
+  language: z.string(),
+  score: z.number(),
+  content: z.string(),
+});
+
+export const searchOutput = {
+  path: z.string(),
+  query: z.string(),
+  mode: z.enum(['lexical', 'hybrid']),
+  indexStatus: z.enum(STATUS_NAMES),
+  results: z.array(searchResultSchema),
+};
+
+export const clearOutput = {
+  path: z.string(),
+  cleared: z.boolean(),
+  fileCount: z.number(),
+  chunkCount: z.number(),
+};
+
+export const statusOutput = {
+  path: z.string(),
+  status: z.enum(STATUS_NAMES),
+  root: z.string().optional(),
+  percent: z.number(),
+  totalFiles: z.number(),
+  processedFiles: z.number(),
+  fileCount: z.number(),
+  chunkCount: z.number(),
+  message: z.string(),
+};
+
+type Shape<T extends z.ZodRawShape> = z.infer<z.ZodObject<T>>;
+
+export type IndexToolInput = Shape<typeof indexInput>;
+export type SearchToolInput = Shape<typeof searchInput>;
+export type IndexToolOutput = Shape<typeof indexOutput>;
+export type SearchToolOutput = Shape<typeof searchOutput>;
+export type ClearToolOutput = Shape<typeof clearOutput>;
+export type StatusToolOutput = Shape<typeof statusOutput>;
+export type SearchResultItem = z.infer<typeof searchResultSchema>;

@@ -1,0 +1,20 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ToolBackend } from './backend.ts';
+import type { Logger } from './logger.ts';
+import { registerTools } from './tools.ts';
+import { BATON_VERSION } from './version.ts';
+
+const INSTRUCTIONS =
+  'Baton indexes codebases on this machine and searches them. Call index_codebase with the absolute folder path once ' +
+  '(it returns at once and indexes in the background; re-indexing only touches changed files), then search_code with ' +
+  'a question or identifiers. get_indexing_status shows progress; clear_index removes an index.';
+
+/** A fresh MCP server with Baton's tools, not yet connected to a transport. */
+export function createMcpServer(backend: ToolBackend, log: Logger): McpServer {
+  const server = new McpServer(
+    { name: 'baton', title: 'Baton code search', version: BATON_VERSION },
+    { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
+  );
+  registerTools(server, backend, log);
+  return server;
+}

@@ -1,0 +1,153 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { UserError, errorMessage } from '../engine/errors.ts';
+import type { IndexProgress } from '../engine/progress.ts';
+import {
+  TOOL_NAMES,
+  clearOutput,
+  indexInput,
+  indexOutput,
+  pathOnlyInput,
+  searchInput,
+  searchOutput,
+  statusOutput,
+} from '../protocol/tools.ts';
+import type { ToolBackend } from './backend.ts';
+import { clearText, indexFinishedText, indexStartedText, progressText, searchText, statusText } from './format.ts';
+import type { Logger } from './logger.ts';
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** Registers Baton's four tools on an MCP server, answering from `backend`. */
+export function registerTools(server: McpServer, backend: ToolBackend, log: Logger): void {
+  server.registerTool(
+    TOOL_NAMES.index,
+    {
+      title: 'Index codebase',
+      description:
+        'Index a codebase folder so search_code can find code in it. Returns at once and indexes in the background ' +
+        '(only changed files when it was indexed before); get_indexing_status shows progress. Use force to start over.',
+      inputSchema: indexInput,
+      outputSchema: indexOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    (input, extra) =>
+      answer(log, TOOL_NAMES.index, async () => {
+        const progress = progressSender(extra);
+        const accepted = await backend.index(input, progress.send);
+        if (!input.waitForCompletion) {
+          progress.stop(); // a token is only valid while its request is open
+          void accepted.done.then((final) => log.info(indexFinishedText(accepted.output.path, final)));
+          return { content: [{ type: 'text', text: indexStartedText(accepted.output) }], structuredContent: accepted.output };
+        }
+        const final = await accepted.done;
+        await progress.sent();
+        progress.stop();
+        const status = await backend.status(accepted.output.path);
+        const output = { ...accepted.output, status: status.status, percent: status.percent, chunkCount: status.chunkCount, message: status.message || final.message };
+        return {
+          content: [{ type: 'text', text: indexFinishedText(accepted.output.path, final) }],
+          structuredContent: output,
+          ...(final.phase === 'done' ? {} : { isError: true }),
+        };
+      }),
+  );
+
+  server.registerTool(
+    TOOL_NAMES.search,
+    {
+      title: 'Search code',
+      description:
+        'Search an indexed codebase with a natural-language question or identifiers (e.g. "where are tokens refreshed", ' +
+        '"parseConfig"). Returns the best matching code chunks with file, line range and content.',
+      inputSchema: searchInput,
+      outputSchema: searchOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (input) =>
+      answer(log, TOOL_NAMES.search, async () => {
+        const output = await backend.search(input);
+        return { content: [{ type: 'text', text: searchText(output) }], structuredContent: output };
+      }),
+  );
+
+  server.registerTool(
+    TOOL_NAMES.clear,
+    {
+      title: 'Clear index',
+      description: 'Delete the index of a codebase (stopping any indexing in progress). The files themselves are not touched.',
+      inputSchema: pathOnlyInput,
+      outputSchema: clearOutput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    ({ path }) =>
+      answer(log, TOOL_NAMES.clear, async () => {
+        const output = await backend.clear(path);
+        return { content: [{ type: 'text', text: clearText(output) }], structuredContent: output };
+      }),
+  );
+
+  server.registerTool(
+    TOOL_NAMES.status,
+    {
+      title: 'Get indexing status',
+      description: 'Whether a codebase is indexed, being indexed (with percent done) or failed, with file and chunk counts.',
+      inputSchema: pathOnlyInput,
+      outputSchema: statusOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ path }) =>
+      answer(log, TOOL_NAMES.status, async () => {
+        const output = await backend.status(path);
+        return { content: [{ type: 'text', text: statusText(output) }], structuredContent: output };
+      }),
+  );
+}
+
+/** Runs a tool body; a UserError becomes an isError result with its message, anything else is logged too. */
+async function answer(log: Logger, tool: string, body: () => Promise<CallToolResult>): Promise<CallToolResult> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UserError) return { content: [{ type: 'text', text: error.message }], isError: true };
+    log.error(`${tool} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return {
+      content: [{ type: 'text', text: `${tool} failed inside Baton: ${errorMessage(error)}. The server is still running; see its log for details.` }],
+      isError: true,
+    };
+  }
+}
+
+/**
+ * MCP progress notifications for this request, when the client asked for them
+ * (sent a progressToken). A token is only valid while its request is open, so
+ * `stop` ends sending; `sent` resolves once everything sent so far is written,
+ * so that the last notification goes out before the response.
+ */
+function progressSender(extra: Extra): { send: (progress: IndexProgress) => void; stop: () => void; sent: () => Promise<void> } {
+  const token = extra._meta?.progressToken;
+  let open = token !== undefined;
+  let lastSentAt = 0;
+  let pending: Promise<void> = Promise.resolve();
+  const send = (progress: IndexProgress): void => {
+    if (!open || token === undefined) return;
+    const now = Date.now();
+    const final = progress.phase === 'done' || progress.phase === 'failed' || progress.phase === 'cancelled';
+    if (!final && now - lastSentAt < 100) return;
+    lastSentAt = now;
+    const notification = extra
+      .sendNotification({
+        method: 'notifications/progress',
+        params: {
+          progressToken: token,
+          progress: progress.processedFiles,
+          ...(progress.totalFiles > 0 ? { total: progress.totalFiles } : {}),
+          message: progressText(progress),
+        },
+      })
+      .catch(() => undefined); // the client may be gone; progress is best effort
+    pending = pending.then(() => notification);
+  };
+  return { send, stop: () => (open = false), sent: () => pending };
+}
