@@ -16,7 +16,7 @@ const STOP_WORDS = new Set(
   ('a an and are as at be been but by can could do does did for from has have how i if in into is it its ' +
     'me my of on or our should so than that the their them then there these they this those to was we were ' +
     'what when where which who whom why will with would you your all any each find show get code codebase ' +
-    'implemented implementation handle handled handles logic file files function functions method methods ' +
+    'implemented implementation handle handled handles logic function functions method methods ' +
     'used use uses using work works done happen happens place part').split(' '),
 );
 

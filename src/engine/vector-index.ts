@@ -14,11 +14,16 @@ interface LoadedVectors {
 export class VectorIndex {
   private readonly loaded = new Map<number, LoadedVectors>();
 
+  /** Chunk ids, most similar first. None for a query without direction (a zero vector matches nothing). */
   nearest(store: IndexStore, codebaseId: number, version: number, model: string, query: Float32Array, limit: number): number[] {
+    if (!query.some((value) => value !== 0)) return [];
     const entry = this.load(store, codebaseId, version, model);
     const scored: { chunkId: number; score: number }[] = [];
     for (let i = 0; i < entry.vectors.length; i++) {
-      scored.push({ chunkId: entry.chunkIds[i]!, score: dot(entry.vectors[i]!, query) });
+      const vector = entry.vectors[i]!;
+      // A vector of another size was stored under the same model name by a differently configured provider: not comparable.
+      if (vector.length !== query.length) continue;
+      scored.push({ chunkId: entry.chunkIds[i]!, score: dot(vector, query) });
     }
     scored.sort((a, b) => b.score - a.score);
     return scored.slice(0, limit).map((item) => item.chunkId);
@@ -39,8 +44,7 @@ export class VectorIndex {
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
-  const length = Math.min(a.length, b.length);
   let sum = 0;
-  for (let i = 0; i < length; i++) sum += a[i]! * b[i]!;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
 }

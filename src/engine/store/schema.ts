@@ -43,8 +43,10 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (codebase_id, path)
   );
 
+  -- AUTOINCREMENT: a rewritten chunk never reuses an id, so ids identify content
+  -- (followers' caches and tests rely on it).
   CREATE TABLE chunks (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     codebase_id INTEGER NOT NULL,
     file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
     start_line INTEGER NOT NULL,
