@@ -183,7 +183,8 @@ export class Engine {
       }
       const pass = new IndexPass(this.passDeps(), codebase, new AbortController().signal, () => {});
       const counts = await pass.syncSome(present, removed);
-      await pass.embedMissing().catch(() => undefined);
+      // Lexical search already has the change; vectors catch up on the next full run.
+      await pass.embedMissing().catch((error: unknown) => this.emit({ ...initialProgress(root, 'embedding'), message: `embedding failed: ${errorMessage(error)}` }));
       this.vectors.forget(codebase.id);
       return counts;
     });
@@ -391,7 +392,7 @@ export class Engine {
     const embedder = this.embedder!;
     let queryVector: Float32Array;
     try {
-      [queryVector] = (await embedder.embed([query])) as [Float32Array];
+      queryVector = await embedder.embedQuery(query);
     } catch {
       return undefined; // the provider is down: lexical results still answer
     }
@@ -401,6 +402,7 @@ export class Engine {
       .chunksByIds(nearestIds)
       .filter((hit) => (!prefix || hit.path.startsWith(prefix)) && (extensions.length === 0 || extensions.some((ext) => hit.path.toLowerCase().endsWith(ext))));
     const order = new Map(nearestIds.map((id, rank) => [id, rank]));
+    if (semantic.length === 0) return undefined;
     semantic.sort((a, b) => order.get(a.chunkId)! - order.get(b.chunkId)!);
     return reciprocalRankFusion([lexical, semantic.slice(0, FUSION_DEPTH)]);
   }

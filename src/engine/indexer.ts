@@ -162,18 +162,21 @@ export class IndexPass {
   async embedMissing(): Promise<void> {
     const embedder = this.deps.embedder;
     if (!embedder) return;
+    let afterId = 0;
     for (;;) {
       this.signal.throwIfAborted();
-      const missing = this.deps.store.chunksMissingVectors(this.codebase.id, embedder.model, EMBED_BATCH);
-      if (missing.length === 0) return;
-      this.report('embedding', `embedding ${missing.length} chunks`);
+      const page = this.deps.store.chunksMissingVectors(this.codebase.id, embedder.model, afterId, EMBED_BATCH);
+      if (page.length === 0) return;
+      afterId = page[page.length - 1]!.id;
+      const unique = [...new Map(page.map((chunk) => [chunk.contentHash, chunk])).values()];
+      this.report('embedding', `embedding ${unique.length} chunks`);
       const vectors = await embedder.embed(
-        missing.map((chunk) => chunk.content),
+        unique.map((chunk) => chunk.content),
         this.signal,
       );
       this.deps.store.storeVectors(
         embedder.model,
-        missing.map((chunk, index) => ({ contentHash: chunk.contentHash, vector: vectors[index]! })),
+        unique.map((chunk, index) => ({ contentHash: chunk.contentHash, vector: vectors[index]! })),
       );
     }
   }

@@ -11,7 +11,7 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return a.reduce((sum, value, i) => sum + value * b[i]!, 0);
 }
 
-describe('OpenAiEmbedder', () => {
+void describe('OpenAiEmbedder', () => {
   let server: EmbeddingServer;
   const embedder = (options: Partial<OpenAiEmbedderOptions> = {}): OpenAiEmbedder =>
     new OpenAiEmbedder({ baseUrl: server.baseUrl, model: 'test-model', retryBaseMs: 20, ...options });
@@ -27,7 +27,7 @@ describe('OpenAiEmbedder', () => {
     server.reverseOrder = false;
   });
 
-  it('sends batches of batchSize and returns one vector per input, in input order', async () => {
+  void it('sends batches of batchSize and returns one vector per input, in input order', async () => {
     server.reverseOrder = true;
     const texts = Array.from({ length: 7 }, (_, i) => `function handler${i}(request) { return respond${i}(request); }`);
     const vectors = await embedder({ batchSize: 3 }).embed(texts);
@@ -46,26 +46,26 @@ describe('OpenAiEmbedder', () => {
     }
   });
 
-  it('returns unit-length vectors, so a dot product is the cosine', async () => {
+  void it('returns unit-length vectors, so a dot product is the cosine', async () => {
     const [a, b, c] = await embedder().embed(['parseConfig reads the config file', 'parse the config file', 'refresh the oauth token']);
     for (const vector of [a!, b!, c!]) assert.ok(Math.abs(length(vector) - 1) < 1e-5);
     assert.ok(cosine(a!, b!) > cosine(a!, c!), 'texts sharing words are nearer');
   });
 
-  it('makes no request for no texts, and sends a blank for an empty text', async () => {
+  void it('makes no request for no texts, and sends a blank for an empty text', async () => {
     assert.deepEqual(await embedder().embed([]), []);
     assert.equal(server.requests.length, 0);
     await embedder().embed(['']);
     assert.deepEqual(server.inputs, [' ']);
   });
 
-  it('cuts very long inputs', async () => {
+  void it('cuts very long inputs', async () => {
     await embedder().embed(['x'.repeat(50_000), `${'x'.repeat(7999)}😀`]);
     assert.equal(server.inputs[0]!.length, 8000);
     assert.equal(server.inputs[1], 'x'.repeat(7999), 'not cut inside a surrogate pair');
   });
 
-  it('sends an Authorization header only when an API key is given', async () => {
+  void it('sends an Authorization header only when an API key is given', async () => {
     await embedder({ apiKey: 'sk-secret' }).embed(['a']);
     await embedder().embed(['b']);
     await embedder({ apiKey: '' }).embed(['c']);
@@ -75,7 +75,7 @@ describe('OpenAiEmbedder', () => {
     );
   });
 
-  it('retries a 429, waiting as long as Retry-After says', async () => {
+  void it('retries a 429, waiting as long as Retry-After says', async () => {
     server.failNext(1, { status: 429, retryAfter: '1' });
     const [vector] = await embedder({ retryBaseMs: 1 }).embed(['rate limited']);
     assert.equal(vector!.length, DIMENSIONS);
@@ -84,7 +84,7 @@ describe('OpenAiEmbedder', () => {
     assert.ok(waited >= 950, `waited ${waited} ms for Retry-After: 1`);
   });
 
-  it('retries 5xx answers with doubling delays', async () => {
+  void it('retries 5xx answers with doubling delays', async () => {
     server.failNext(3, { status: 503 });
     await embedder({ retryBaseMs: 50 }).embed(['overloaded']);
     assert.equal(server.requests.length, 4);
@@ -92,7 +92,7 @@ describe('OpenAiEmbedder', () => {
     assert.ok(gaps[0]! >= 45 && gaps[1]! >= 95 && gaps[2]! >= 195, `gaps ${gaps.join(', ')} ms`);
   });
 
-  it('gives up after maxAttempts and says what the provider answered', async () => {
+  void it('gives up after maxAttempts and says what the provider answered', async () => {
     server.failNext(3, { status: 500, message: 'model crashed' });
     await assert.rejects(embedder({ maxAttempts: 3 }).embed(['x']), (error: Error) => {
       assert.match(error.message, /embedding failed: .*\/v1\/embeddings answered 500: model crashed \(after 3 attempts\)/);
@@ -101,7 +101,7 @@ describe('OpenAiEmbedder', () => {
     assert.equal(server.requests.length, 3);
   });
 
-  it('does not retry a 400, and fails with the provider message', async () => {
+  void it('does not retry a 400, and fails with the provider message', async () => {
     server.failNext(1, { status: 400, message: "This model's maximum context length is 8192 tokens" });
     await assert.rejects(embedder().embed(['too long']), (error: Error) => {
       assert.match(error.message, /^embedding failed: http:\/\/127\.0\.0\.1:\d+\/v1\/embeddings answered 400: This model's maximum context length/);
@@ -110,13 +110,13 @@ describe('OpenAiEmbedder', () => {
     assert.equal(server.requests.length, 1);
   });
 
-  it('does not retry a rejected key', async () => {
+  void it('does not retry a rejected key', async () => {
     server.failNext(1, { status: 401, message: 'Incorrect API key provided' });
     await assert.rejects(embedder({ apiKey: 'wrong' }).embed(['x']), /answered 401: Incorrect API key provided/);
     assert.equal(server.requests.length, 1);
   });
 
-  it('retries when the provider cannot be reached, then names the cause', async () => {
+  void it('retries when the provider cannot be reached, then names the cause', async () => {
     const down = await EmbeddingServer.start();
     const baseUrl = down.baseUrl;
     await down.close();
@@ -128,7 +128,7 @@ describe('OpenAiEmbedder', () => {
     assert.ok(Date.now() - started >= 140, 'backed off between attempts');
   });
 
-  it('recovers when the provider comes back between attempts', async () => {
+  void it('recovers when the provider comes back between attempts', async () => {
     let calls = 0;
     const flaky: typeof fetch = async (input, init) => {
       calls++;
@@ -140,14 +140,14 @@ describe('OpenAiEmbedder', () => {
     assert.equal(calls, 2);
   });
 
-  it('retries a request that does not answer in time', async () => {
+  void it('retries a request that does not answer in time', async () => {
     server.failNext(1, { hang: true });
     const [vector] = await embedder({ requestTimeoutMs: 200 }).embed(['slow']);
     assert.equal(vector!.length, DIMENSIONS);
     assert.equal(server.requests.length, 2);
   });
 
-  it('stops at once when aborted during a request', async () => {
+  void it('stops at once when aborted during a request', async () => {
     server.failNext(1, { hang: true });
     const controller = new AbortController();
     const pending = embedder().embed(['never answered'], controller.signal);
@@ -156,7 +156,7 @@ describe('OpenAiEmbedder', () => {
     assert.equal(server.requests.length, 1);
   });
 
-  it('stops at once when aborted while backing off', async () => {
+  void it('stops at once when aborted while backing off', async () => {
     server.failNext(1, { status: 429, retryAfter: '30' });
     const controller = new AbortController();
     const started = Date.now();
@@ -167,12 +167,12 @@ describe('OpenAiEmbedder', () => {
     assert.equal(server.requests.length, 1);
   });
 
-  it('makes no request with an already aborted signal', async () => {
+  void it('makes no request with an already aborted signal', async () => {
     await assert.rejects(embedder().embed(['x'], AbortSignal.abort()), { name: 'AbortError' });
     assert.equal(server.requests.length, 0);
   });
 
-  it('embeds a query with a single fast attempt', async () => {
+  void it('embeds a query with a single fast attempt', async () => {
     const vector = await embedder().embedQuery('where is the config parsed');
     assert.ok(Math.abs(length(vector) - 1) < 1e-5);
     server.failNext(1, { status: 429, retryAfter: '30' });
@@ -183,7 +183,7 @@ describe('OpenAiEmbedder', () => {
     await assert.rejects(embedder({ queryTimeoutMs: 100 }).embedQuery('slow'), /did not answer within 0.1s/);
   });
 
-  it('rejects answers that do not match the request', async () => {
+  void it('rejects answers that do not match the request', async () => {
     const answer = (body: unknown): typeof fetch => async () => new Response(JSON.stringify(body), { status: 200 });
     const cases: [unknown, RegExp][] = [
       [{ data: [{ index: 0, embedding: [1, 0] }] }, /expected 2 vectors, the provider returned 1/],

@@ -1,7 +1,7 @@
 import type { Chunk, ChunkLimits } from './chunk.ts';
 import type { SyntaxNode } from './grammars.ts';
 import { LineIndex } from './lines.ts';
-import { definitionName, isFunctionLike, isLeadingTrivia, namesDefinedBy } from './syntax-names.ts';
+import { isFunctionLike, isLeadingTrivia, nameDefinedBy, namesDefinedBy } from './syntax-names.ts';
 import { splitRows } from './text-splitter.ts';
 
 /** A run of whole lines (0-based rows, inclusive) and the syntax nodes that end in it. */
@@ -46,7 +46,8 @@ export function chunkSyntaxTree(root: SyntaxNode, text: string, limits: ChunkLim
   const context: Context = { lines, maxChars: limits.maxChars, pieces: [] };
   splitNodes(root.children, 0, lines.lineCount - 1, { local: false, depth: 0, heads: [] }, context);
   const noOverlap = { maxChars: limits.maxChars, overlapLines: 0 };
-  return mergeSmallPieces(context.pieces, context).flatMap((piece) => toChunks(piece, lines, noOverlap));
+  const pieces = moveBlankLinesBack(context.pieces, lines);
+  return mergeSmallPieces(pieces, context).flatMap((piece) => toChunks(piece, lines, noOverlap));
 }
 
 /** Where in the tree a split happens. */
@@ -54,29 +55,35 @@ interface Scope {
   /** Inside a function body, where local variables are not worth naming. */
   readonly local: boolean;
   readonly depth: number;
-  /** Names of split containers (class Foo) that start at the first piece. */
-  readonly heads: string[];
+  /** Names of split containers (class Foo), each to go with the piece holding its first row. */
+  readonly heads: Head[];
+}
+
+interface Head {
+  readonly name: string;
+  readonly row: number;
 }
 
 /** Adds pieces for `nodes`, which cover rows first..last, splitting oversized ones at their children. */
 function splitNodes(nodes: (SyntaxNode | null)[], first: number, last: number, scope: Scope, context: Context): void {
   const units = unitsCovering(nodes, first, last);
-  units.forEach((unit, index) => {
-    const heads = index === 0 ? scope.heads : [];
+  for (const unit of units) {
+    const heads = scope.heads.filter((head) => head.row >= unit.first && head.row <= unit.last);
     if (scope.depth < MAX_DEPTH && isOversized(unit, context)) {
       const children = unit.nodes.flatMap((node) => node.children);
       if (children.length > 0) {
         const inner: Scope = {
           local: scope.local || unit.nodes.some(isFunctionLike),
           depth: scope.depth + 1,
-          heads: [...heads, ...ownNames(unit.nodes)],
+          heads: [...heads, ...ownNames(unit, scope.local)],
         };
         splitNodes(children, unit.first, unit.last, inner, context);
-        return;
+        continue;
       }
     }
-    context.pieces.push({ first: unit.first, last: unit.last, names: unique([...heads, ...memberNames(unit.nodes, scope.local)]) });
-  });
+    const names = [...heads.map((head) => head.name), ...memberNames(unit.nodes, scope.local)];
+    context.pieces.push({ first: unit.first, last: unit.last, names: unique(names) });
+  }
 }
 
 function isOversized(unit: Unit, context: Context): boolean {
@@ -123,21 +130,44 @@ function endRow(node: SyntaxNode): number {
 }
 
 /** Names of definitions among `nodes` that are about to be split (their members get their own pieces). */
-function ownNames(nodes: SyntaxNode[]): string[] {
-  const names: string[] = [];
-  for (const node of nodes) {
-    const name = namesDefinedBy(node, false, false)[0];
-    if (name) names.push(name);
+function ownNames(unit: Unit, local: boolean): Head[] {
+  const heads: Head[] = [];
+  for (const node of unit.nodes) {
+    const name = nameDefinedBy(node, local);
+    // A node may start on a row of the previous unit (`a(); function b() {`): it is in this one.
+    if (name) heads.push({ name, row: Math.max(node.startPosition.row, unit.first) });
   }
-  return names;
+  return heads;
 }
 
 function memberNames(nodes: SyntaxNode[], local: boolean): string[] {
-  return nodes.flatMap((node) => namesDefinedBy(node, local, true));
+  return nodes.flatMap((node) => namesDefinedBy(node, local));
 }
 
 function unique(names: string[]): string[] {
   return names.length < 2 ? names : [...new Set(names)];
+}
+
+/**
+ * Gives blank lines at the start of a piece to the piece before, so that a
+ * chunk starts at its code (or the comment above it), where a search result
+ * should point.
+ */
+function moveBlankLinesBack(pieces: Piece[], lines: LineIndex): Piece[] {
+  const kept: Piece[] = [];
+  for (const piece of pieces) {
+    const previous = kept[kept.length - 1];
+    if (previous) {
+      while (piece.first <= piece.last && lines.isBlank(piece.first)) piece.first++;
+      previous.last = piece.first - 1;
+      if (piece.first > piece.last) {
+        previous.names = unique([...previous.names, ...piece.names]);
+        continue;
+      }
+    }
+    kept.push(piece);
+  }
+  return kept;
 }
 
 /** Merges neighbours when the result fits and at least one of them is small. */

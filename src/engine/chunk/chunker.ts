@@ -28,13 +28,12 @@ export class Chunker {
   }
 
   private async chunkWithGrammar(text: string, grammar: string): Promise<Chunk[] | undefined> {
-    let parser;
+    let tree;
     try {
-      parser = await this.grammars.parserFor(grammar);
+      tree = await this.grammars.parse(text, grammar);
     } catch {
       return undefined;
     }
-    const tree = parser.parse(text);
     if (!tree) return undefined;
     try {
       return chunkSyntaxTree(tree.rootNode, text, this.limits);

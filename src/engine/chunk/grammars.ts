@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as treeSitterModule from '@vscode/tree-sitter-wasm';
-import type { Language, Node, Parser } from '@vscode/tree-sitter-wasm';
+import type { Language, Node, Parser, Tree } from '@vscode/tree-sitter-wasm';
 
-export type { Language, Parser };
+export type { Language, Parser, Tree };
 export type SyntaxNode = Node;
 type TreeSitterApi = typeof treeSitterModule;
 
@@ -36,12 +36,17 @@ export class GrammarLoader {
     this.directory = directory;
   }
 
-  /** A parser set to `grammar` (e.g. "typescript", "c-sharp"). */
-  async parserFor(grammar: string): Promise<Parser> {
+  /**
+   * Parses `text` with `grammar` (e.g. "typescript", "c-sharp"); the caller
+   * deletes the tree. One parser serves every grammar, so it is set to this
+   * one right before parsing, with no await in between: concurrent calls for
+   * other grammars cannot switch it under this one.
+   */
+  async parse(text: string, grammar: string): Promise<Tree | null> {
     const language = await this.language(grammar);
     const parser = (this.parserInstance ??= new treeSitter.Parser());
     parser.setLanguage(language);
-    return parser;
+    return parser.parse(text);
   }
 
   private language(grammar: string): Promise<Language> {

@@ -9,6 +9,7 @@ const DEFINITION_TYPES = new Set([
   'function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration',
   'method_definition', 'interface_declaration', 'type_alias_declaration', 'enum_declaration', 'internal_module',
   'module', 'lexical_declaration', 'variable_declaration', 'export_statement', 'public_field_definition',
+  'function_signature', 'abstract_method_signature',
   // Python
   'function_definition', 'class_definition', 'decorated_definition',
   // Go
@@ -19,13 +20,34 @@ const DEFINITION_TYPES = new Set([
   // Java / C#
   'constructor_declaration', 'record_declaration', 'annotation_type_declaration', 'struct_declaration',
   'namespace_declaration', 'file_scoped_namespace_declaration', 'property_declaration', 'delegate_declaration',
+  'destructor_declaration', 'operator_declaration', 'event_declaration',
   // C / C++
   'class_specifier', 'struct_specifier', 'enum_specifier', 'union_specifier', 'namespace_definition',
-  'template_declaration',
+  'template_declaration', 'type_definition', 'alias_declaration', 'concept_definition',
   // Ruby
   'method', 'singleton_method', 'class',
   // PHP
   'trait_declaration',
+]);
+
+/** Declarations of variables: worth naming at module or class level, not inside a function. */
+const VARIABLE_DECLARATIONS = new Set(['lexical_declaration', 'variable_declaration', 'const_declaration', 'var_declaration']);
+
+/** Values that make a variable a definition wherever it is (`const handler = () => {}`). */
+const FUNCTION_VALUES = new Set([
+  'arrow_function', 'function_expression', 'function', 'generator_function', 'class', 'class_expression',
+]);
+
+/**
+ * Node types whose body runs as a function: what is declared inside is local.
+ * (Not `block`: Python calls class bodies that too.)
+ */
+const FUNCTION_TYPES = new Set([
+  'function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'generator_function',
+  'arrow_function', 'method_definition', 'function_definition', 'function_item', 'closure_expression',
+  'method_declaration', 'constructor_declaration', 'func_literal', 'lambda', 'lambda_expression', 'method',
+  'singleton_method', 'anonymous_function', 'anonymous_function_creation_expression', 'local_function_statement',
+  'accessor_declaration', 'anonymous_method_expression', 'destructor_declaration', 'operator_declaration',
 ]);
 
 /** Types whose text is a name. */
@@ -47,6 +69,17 @@ export function isDefinition(node: SyntaxNode): boolean {
   return DEFINITION_TYPES.has(node.type);
 }
 
+/** Whether what is declared inside `node` is local to a function. */
+export function isFunctionLike(node: SyntaxNode): boolean {
+  return FUNCTION_TYPES.has(node.type);
+}
+
+/** Comments and attributes: they describe the node that follows them. */
+export function isLeadingTrivia(node: SyntaxNode): boolean {
+  const type = node.type;
+  return type.endsWith('comment') || type === 'attribute_item' || type === 'decorator';
+}
+
 /** The name a definition introduces, or undefined when it has none that can be read. */
 export function definitionName(node: SyntaxNode, depth = 0): string | undefined {
   if (depth > 6) return undefined;
@@ -65,23 +98,40 @@ export function definitionName(node: SyntaxNode, depth = 0): string | undefined 
   return undefined;
 }
 
+/** The name `node` defines, if it is a definition worth naming where it stands (`local`: inside a function). */
+export function nameDefinedBy(node: SyntaxNode, local = false): string | undefined {
+  if (!isDefinition(node)) return undefined;
+  if (local && VARIABLE_DECLARATIONS.has(node.type) && !holdsFunction(node)) return undefined;
+  return definitionName(node);
+}
+
 /**
  * Names defined by `node`: its own, and one level of members inside its body
  * (methods of a class, functions of an impl block or module).
  */
-export function namesDefinedBy(node: SyntaxNode): string[] {
+export function namesDefinedBy(node: SyntaxNode, local = false): string[] {
   if (!isDefinition(node)) return [];
-  const names: string[] = [];
-  const own = definitionName(node);
-  if (own) names.push(own);
-  const body = node.childForFieldName('body') ?? node.childForFieldName('declaration')?.childForFieldName('body');
+  const own = nameDefinedBy(node, local);
+  const names = own ? [own] : [];
+  const owner = unwrap(node);
+  const body = owner.childForFieldName('body');
   if (body) {
+    const membersLocal = local || isFunctionLike(owner);
     for (const member of body.namedChildren) {
-      if (member && isDefinition(member)) {
-        const name = definitionName(member);
-        if (name) names.push(name);
-      }
+      const name = member && nameDefinedBy(member, membersLocal);
+      if (name) names.push(name);
     }
   }
   return names;
+}
+
+/** The definition inside a wrapper (`export class`, a decorated Python class), or the node itself. */
+function unwrap(node: SyntaxNode): SyntaxNode {
+  return node.childForFieldName('declaration') ?? node.childForFieldName('definition') ?? node;
+}
+
+/** Whether a variable declaration's first variable is given a function or class. */
+function holdsFunction(node: SyntaxNode): boolean {
+  const value = node.firstNamedChild?.childForFieldName('value');
+  return !!value && FUNCTION_VALUES.has(value.type);
 }

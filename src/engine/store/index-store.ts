@@ -376,13 +376,18 @@ export class IndexStore {
 
   // ── embeddings ───────────────────────────────────────────────────────────
 
-  /** Content hashes of this codebase's chunks that have no vector for `model` yet. */
-  chunksMissingVectors(codebaseId: number, model: string, limit: number): { contentHash: string; content: string }[] {
+  /**
+   * Chunks of this codebase after `afterId` (in id order) whose content has no
+   * vector for `model` yet. Walking by id keeps each batch cheap on large
+   * codebases; the caller drops repeated hashes.
+   */
+  chunksMissingVectors(codebaseId: number, model: string, afterId: number, limit: number): { id: number; contentHash: string; content: string }[] {
     return this.statement(
-      `SELECT c.content_hash AS contentHash, min(c.content) AS content FROM chunks c
-       WHERE c.codebase_id = ? AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = ? AND e.content_hash = c.content_hash)
-       GROUP BY c.content_hash LIMIT ?`,
-    ).all(codebaseId, model, limit) as unknown as { contentHash: string; content: string }[];
+      `SELECT c.id AS id, c.content_hash AS contentHash, c.content AS content FROM chunks c
+       WHERE c.codebase_id = ? AND c.id > ?
+         AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = ? AND e.content_hash = c.content_hash)
+       ORDER BY c.id LIMIT ?`,
+    ).all(codebaseId, afterId, model, limit) as unknown as { id: number; contentHash: string; content: string }[];
   }
 
   storeVectors(model: string, vectors: readonly { contentHash: string; vector: Float32Array }[]): void {

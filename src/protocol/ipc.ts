@@ -1,0 +1,77 @@
+/**
+ * Messages on the leader endpoint (a Unix socket or named pipe), one JSON
+ * object per line. Followers send requests; the leader answers each by id and
+ * broadcasts events to every follower. Everything is validated on receipt.
+ */
+import { z } from 'zod';
+import { leaderInfoSchema } from './leader.ts';
+import { indexProgressSchema } from './progress.ts';
+
+/** A line longer than this closes the connection: no message of ours comes near it. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** How long a connection may stay silent before its hello. */
+export const HELLO_TIMEOUT_MS = 10_000;
+
+const id = z.number().int().nonnegative();
+
+const indexParams = z.object({
+  path: z.string(),
+  force: z.boolean().optional(),
+  splitter: z.enum(['ast', 'langchain']).optional(),
+  customExtensions: z.array(z.string()).max(1000).optional(),
+  ignorePatterns: z.array(z.string()).max(10_000).optional(),
+});
+
+export const requestSchema = z.discriminatedUnion('method', [
+  z.object({ id, method: z.literal('hello'), params: z.object({ pid: z.number().int().positive(), label: z.string().max(500) }) }),
+  z.object({ id, method: z.literal('index'), params: indexParams }),
+  z.object({ id, method: z.literal('clear'), params: z.object({ path: z.string() }) }),
+  z.object({ id, method: z.literal('refresh'), params: z.object({ path: z.string(), files: z.array(z.string()).max(100_000) }) }),
+]);
+
+export type LeaderRequest = z.infer<typeof requestSchema>;
+export type LeaderMethod = LeaderRequest['method'];
+export type IndexParams = z.infer<typeof indexParams>;
+
+export const helloResultSchema = z.object({ leader: leaderInfoSchema });
+export const indexResultSchema = z.object({ root: z.string(), fileCount: z.number(), chunkCount: z.number() });
+export const clearResultSchema = z.object({ root: z.string(), fileCount: z.number(), chunkCount: z.number() });
+export const refreshResultSchema = z.object({ changed: z.number(), unchanged: z.number(), deleted: z.number(), skipped: z.number() });
+
+/** What each method answers. */
+export interface LeaderResults {
+  hello: z.infer<typeof helloResultSchema>;
+  index: z.infer<typeof indexResultSchema>;
+  clear: z.infer<typeof clearResultSchema>;
+  refresh: z.infer<typeof refreshResultSchema>;
+}
+
+export const RESULT_SCHEMAS = {
+  hello: helloResultSchema,
+  index: indexResultSchema,
+  clear: clearResultSchema,
+  refresh: refreshResultSchema,
+} as const;
+
+/**
+ * `user`: the request was wrong (the message says what to do);
+ * `not-leader`: this process is no longer the leader, ask the new one;
+ * `bad-request`: malformed message; `internal`: a bug or I/O failure.
+ */
+export const errorKindSchema = z.enum(['user', 'not-leader', 'bad-request', 'internal']);
+export type ErrorKind = z.infer<typeof errorKindSchema>;
+
+export const responseSchema = z.union([
+  z.object({ id, ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: id.nullable(), ok: z.literal(false), error: z.object({ kind: errorKindSchema, message: z.string() }) }),
+]);
+export type LeaderResponse = z.infer<typeof responseSchema>;
+
+export const eventSchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('progress'), progress: indexProgressSchema }),
+  z.object({ event: z.literal('leader'), leader: leaderInfoSchema }),
+]);
+export type LeaderEvent = z.infer<typeof eventSchema>;
+
+/** Anything the leader sends: a response or an event. */
+export const leaderMessageSchema = z.union([responseSchema, eventSchema]);
