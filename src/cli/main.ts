@@ -1,9 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { configFromEnv } from '../engine/config.ts';
+import { Coordinator } from '../coordination/coordinator.ts';
+import { configFromEnv, type EngineConfig } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { UserError, errorMessage } from '../engine/errors.ts';
 import { percentOf, type IndexProgress } from '../engine/progress.ts';
 import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
+import { CoordinatedBackend } from '../server/coordinated-backend.ts';
+import { stderrLogger } from '../server/logger.ts';
+import { statusSnapshot } from '../server/status-snapshot.ts';
 import { BATON_VERSION } from '../server/version.ts';
 
 export const USAGE = `Usage: baton <command> [options]
@@ -74,15 +78,15 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'index':
-      return withEngine((engine) => indexCommand(engine, requireArgs(rest, 1, 'index <path>')[0]!, values));
+      return withCoordination('index', (backend, engine) => indexCommand(backend, engine, requireArgs(rest, 1, 'index <path>')[0]!, values));
     case 'search': {
       const [path, ...words] = requireArgs(rest, 2, 'search <path> <query>');
       return withEngine((engine) => searchCommand(engine, path!, words.join(' '), values));
     }
     case 'status':
-      return withEngine((engine) => statusCommand(engine, rest[0], values));
+      return withEngine((engine, config) => statusCommand(engine, config, rest[0], values));
     case 'clear':
-      return withEngine((engine) => clearCommand(engine, requireArgs(rest, 1, 'clear <path>')[0]!, values));
+      return withCoordination('clear', (backend) => clearCommand(backend, requireArgs(rest, 1, 'clear <path>')[0]!, values));
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -94,13 +98,32 @@ function requireArgs(args: string[], count: number, form: string): string[] {
   return args;
 }
 
-async function withEngine(body: (engine: Engine) => Promise<number>): Promise<number> {
-  const engine = new Engine(configFromEnv());
+async function withEngine(body: (engine: Engine, config: EngineConfig) => Promise<number>): Promise<number> {
+  const config = configFromEnv();
+  const engine = new Engine(config);
   try {
-    return await body(engine);
+    return await body(engine, config);
   } finally {
     engine.close();
   }
+}
+
+/**
+ * Writes go through the election like any server's: the CLI leads for the
+ * length of the command when no one else does, and forwards to the leader
+ * (a VS Code window, a `baton mcp`) when one is running.
+ */
+async function withCoordination(command: string, body: (backend: CoordinatedBackend, engine: Engine) => Promise<number>): Promise<number> {
+  return withEngine(async (engine, config) => {
+    const quiet = { info: () => {}, warn: () => {}, error: (message: string) => process.stderr.write(`baton: ${message}\n`) };
+    const coordinator = new Coordinator({ home: config.home, engine, label: `baton ${command} (command line, pid ${process.pid})`, log: process.env.BATON_DEBUG ? stderrLogger() : quiet });
+    await coordinator.start();
+    try {
+      return await body(new CoordinatedBackend(engine, coordinator), engine);
+    } finally {
+      await coordinator.stop();
+    }
+  });
 }
 
 function print(text: string): number {
@@ -112,22 +135,23 @@ function list(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
-async function indexCommand(engine: Engine, path: string, values: Parsed['values']): Promise<number> {
+async function indexCommand(backend: CoordinatedBackend, engine: Engine, path: string, values: Parsed['values']): Promise<number> {
   const splitter = values.splitter;
   if (splitter !== undefined && splitter !== 'ast' && splitter !== 'langchain') throw new UsageError('--splitter must be "ast" or "langchain"');
   const showProgress = !values.json && process.stderr.isTTY;
-  const started = await engine.startIndex(
-    path,
-    { force: values.force, splitter, customExtensions: list(values.ext), ignorePatterns: list(values.ignore) },
-    showProgress ? (progress) => process.stderr.write(`\r${progressLine(progress)}\x1b[K`) : undefined,
+  const accepted = await backend.index(
+    { path, force: values.force, splitter, customExtensions: list(values.ext), ignorePatterns: list(values.ignore) },
+    showProgress ? (progress) => process.stderr.write(`\r${progressLine(progress)}\x1b[K`) : () => {},
+    true,
   );
-  const final = await started.done;
+  const final = await accepted.done;
   if (showProgress) process.stderr.write('\r\x1b[K');
-  const status = engine.status(started.root);
+  const root = accepted.output.path;
+  const status = engine.status(root);
   if (values.json) print(JSON.stringify(status, null, 2));
-  else if (final.phase === 'done') print(`Indexed ${started.root}: ${status.fileCount} files, ${status.chunkCount} chunks (${final.message}).`);
+  else if (final.phase === 'done') print(`Indexed ${root}: ${status.fileCount} files, ${status.chunkCount} chunks (${final.message}).`);
   if (final.phase !== 'done') {
-    process.stderr.write(`baton: indexing ${started.root} ${final.phase}: ${final.message}\n`);
+    process.stderr.write(`baton: indexing ${root} ${final.phase}: ${final.message}\n`);
     return 1;
   }
   return 0;
@@ -152,30 +176,24 @@ async function searchCommand(engine: Engine, path: string, query: string, values
   return 0;
 }
 
-async function statusCommand(engine: Engine, path: string | undefined, values: Parsed['values']): Promise<number> {
+async function statusCommand(engine: Engine, config: EngineConfig, path: string | undefined, values: Parsed['values']): Promise<number> {
   if (path !== undefined) {
     const status = engine.status(path);
     if (values.json) return print(JSON.stringify(status, null, 2));
     if (status.status === 'not_found') return print(`${status.path} is not indexed.`);
     return print(`${status.root}: ${status.status} (${status.percent}%), ${status.fileCount} files, ${status.chunkCount} chunks${status.message ? ` — ${status.message}` : ''}`);
   }
-  const codebases = engine.listCodebases().map((codebase) => ({
-    root: codebase.root,
-    status: codebase.status,
-    fileCount: codebase.fileCount,
-    chunkCount: codebase.chunkCount,
-    percent: codebase.status === 'indexed' ? 100 : percentOf(codebase),
-    indexedAt: codebase.finishedAt,
-    message: codebase.message,
-  }));
-  if (values.json) return print(JSON.stringify({ codebases }, null, 2));
-  if (codebases.length === 0) return print('No codebases are indexed yet. Run "baton index <path>".');
-  for (const codebase of codebases) print(`${codebase.root}: ${codebase.status} (${codebase.percent}%), ${codebase.fileCount} files, ${codebase.chunkCount} chunks`);
+  const snapshot = statusSnapshot(config.home, engine);
+  if (values.json) return print(JSON.stringify(snapshot, null, 2));
+  const leader = snapshot.leader;
+  print(leader?.alive ? `Leader: ${leader.label} (pid ${leader.pid}, epoch ${leader.epoch}, since ${new Date(leader.since).toISOString()})` : 'Leader: none running');
+  if (snapshot.codebases.length === 0) return print('No codebases are indexed yet. Run "baton index <path>".');
+  for (const codebase of snapshot.codebases) print(`${codebase.root}: ${codebase.status} (${codebase.percent}%), ${codebase.fileCount} files, ${codebase.chunkCount} chunks`);
   return 0;
 }
 
-async function clearCommand(engine: Engine, path: string, values: Parsed['values']): Promise<number> {
-  const removed = await engine.clear(path);
-  if (values.json) return print(JSON.stringify({ path: removed.root, cleared: true, fileCount: removed.fileCount, chunkCount: removed.chunkCount }));
-  return print(`Cleared the index of ${removed.root}.`);
+async function clearCommand(backend: CoordinatedBackend, path: string, values: Parsed['values']): Promise<number> {
+  const removed = await backend.clear(path);
+  if (values.json) return print(JSON.stringify(removed));
+  return print(`Cleared the index of ${removed.path}.`);
 }

@@ -17,6 +17,8 @@ import { VectorIndex } from './vector-index.ts';
 
 export interface IndexOptions {
   readonly force?: boolean | undefined;
+  /** When a run is already going on this codebase, return it instead of refusing (a retried request). */
+  readonly joinRunning?: boolean | undefined;
   readonly splitter?: 'ast' | 'langchain' | undefined;
   readonly customExtensions?: readonly string[] | undefined;
   readonly ignorePatterns?: readonly string[] | undefined;
@@ -75,6 +77,8 @@ export interface StatusReport {
 interface ActiveRun {
   readonly controller: AbortController;
   progress: IndexProgress;
+  /** Settles once the scan is done and the run is under way (or failed to start). */
+  readonly started: Promise<IndexStarted>;
 }
 
 type ProgressListener = (progress: IndexProgress) => void;
@@ -108,7 +112,7 @@ export class Engine {
   }
 
   close(): void {
-    for (const run of this.active.values()) run.controller.abort();
+    this.abortAll();
     this.store.close();
   }
 
@@ -125,9 +129,10 @@ export class Engine {
    * on a codebase that is being indexed unless `force`, which cancels the
    * running one and starts over from an empty index.
    */
-  async startIndex(input: string, options: IndexOptions = {}, onProgress?: ProgressListener): Promise<IndexStarted> {
+  async startIndex(input: string, options: IndexOptions = {}): Promise<IndexStarted> {
     const root = canonicalFolder(input);
     const running = this.active.get(root);
+    if (running && options.joinRunning && !options.force) return running.started;
     if (running && !options.force) {
       throw new UserError(
         `${root} is already being indexed (${percentOf(running.progress)}% done). Wait for it (get_indexing_status shows progress), or pass force: true to start over.`,
@@ -140,27 +145,61 @@ export class Engine {
     const previous = this.store.codebaseByRoot(root);
     const settings = mergeSettings(previous?.settings, options);
     const controller = new AbortController();
-    const run: ActiveRun = { controller, progress: initialProgress(root, 'scanning') };
+    let markStarted!: (started: Promise<IndexStarted>) => void;
+    const run: ActiveRun = {
+      controller,
+      progress: initialProgress(root, 'scanning'),
+      started: new Promise<IndexStarted>((resolve) => (markStarted = (started) => resolve(started))),
+    };
     this.active.set(root, run);
+    const started = this.scanAndStart(root, settings, options.force === true, run);
+    markStarted(started);
+    return started;
+  }
+
+  private async scanAndStart(root: string, settings: IndexSettings, reset: boolean, run: ActiveRun): Promise<IndexStarted> {
     const report = (progress: IndexProgress): void => {
       run.progress = progress;
-      onProgress?.(progress);
       this.emit(progress);
     };
     let scan: ScanResult;
     try {
-      scan = await this.scan(root, settings, controller.signal);
+      scan = await this.scan(root, settings, run.controller.signal);
     } catch (error) {
-      this.active.delete(root);
+      if (this.active.get(root) === run) this.active.delete(root);
       throw error;
     }
-    const codebase = this.store.beginIndexing(root, settings, options.force === true);
+    const codebase = this.store.beginIndexing(root, settings, reset);
     this.vectors.forget(codebase.id);
     report({ ...initialProgress(root, 'indexing'), totalFiles: scan.files.length });
-    const done = this.enqueue(root, () => this.runFull(codebase, scan, controller.signal, report)).finally(() => {
+    const done = this.enqueue(root, () => this.runFull(codebase, scan, run.controller.signal, report)).finally(() => {
       if (this.active.get(root) === run) this.active.delete(root);
     });
     return { root, fileCount: scan.files.length, codebase, done };
+  }
+
+  /**
+   * Restarts every run that the database records as unfinished (its process
+   * died or was deposed). Files committed before the interruption are now
+   * unchanged, so each run picks up after its last committed batch.
+   */
+  async resumeInterrupted(onError: (root: string, error: unknown) => void): Promise<string[]> {
+    const resumed: string[] = [];
+    for (const codebase of this.store.listCodebases()) {
+      if (codebase.status !== 'indexing' || this.active.has(codebase.root)) continue;
+      try {
+        await this.startIndex(codebase.root, { joinRunning: true });
+        resumed.push(codebase.root);
+      } catch (error) {
+        onError(codebase.root, error);
+      }
+    }
+    return resumed;
+  }
+
+  /** Cancels every run in this process (this process is no longer allowed to write). */
+  abortAll(): void {
+    for (const run of this.active.values()) run.controller.abort();
   }
 
   /**

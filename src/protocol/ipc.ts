@@ -17,6 +17,8 @@ const id = z.number().int().nonnegative();
 const indexParams = z.object({
   path: z.string(),
   force: z.boolean().optional(),
+  /** A retry after a failover: join a run already going instead of refusing. */
+  attach: z.boolean().optional(),
   splitter: z.enum(['ast', 'langchain']).optional(),
   customExtensions: z.array(z.string()).max(1000).optional(),
   ignorePatterns: z.array(z.string()).max(10_000).optional(),
@@ -31,6 +33,10 @@ export const requestSchema = z.discriminatedUnion('method', [
 
 export type LeaderRequest = z.infer<typeof requestSchema>;
 export type LeaderMethod = LeaderRequest['method'];
+/** Methods a follower forwards (hello is the greeting, not a request). */
+export type ForwardedMethod = Exclude<LeaderMethod, 'hello'>;
+type ParamsByMethod = { [R in LeaderRequest as R['method']]: R['params'] };
+export type RequestParams<M extends LeaderMethod> = ParamsByMethod[M];
 export type IndexParams = z.infer<typeof indexParams>;
 
 export const helloResultSchema = z.object({ leader: leaderInfoSchema });

@@ -1,6 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { StatusSnapshot } from '../protocol/status.ts';
 import type { ToolBackend } from './backend.ts';
 import type { Logger } from './logger.ts';
+import { StatusResource } from './status-resource.ts';
 import { registerTools } from './tools.ts';
 import { BATON_VERSION } from './version.ts';
 
@@ -9,12 +11,13 @@ const INSTRUCTIONS =
   '(it returns at once and indexes in the background; re-indexing only touches changed files), then search_code with ' +
   'a question or identifiers. get_indexing_status shows progress; clear_index removes an index.';
 
-/** A fresh MCP server with Baton's tools, not yet connected to a transport. */
-export function createMcpServer(backend: ToolBackend, log: Logger): McpServer {
+/** A fresh MCP server with Baton's tools and status resource, not yet connected to a transport. */
+export function createMcpServer(backend: ToolBackend, log: Logger, snapshot: () => StatusSnapshot): { server: McpServer; status: StatusResource } {
   const server = new McpServer(
     { name: 'baton', title: 'Baton code search', version: BATON_VERSION },
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
   registerTools(server, backend, log);
-  return server;
+  const status = new StatusResource(server, snapshot);
+  return { server, status };
 }

@@ -11,43 +11,13 @@ interface Unit {
   nodes: SyntaxNode[];
 }
 
-/** A run of lines that is final in size, with the names defined in it. */
+/** A run of lines that needs no further split, with the names defined in it. */
 interface Piece {
   first: number;
   last: number;
   names: string[];
-}
-
-/** What every step of one file's split needs. */
-interface Context {
-  readonly lines: LineIndex;
-  readonly maxChars: number;
-  readonly pieces: Piece[];
-}
-
-/**
- * How deep splitting follows the tree. Each level peels at least one node, so
- * this bounds the recursion (a 500-branch else-if chain nests 500 deep), not
- * the quality: what is still too big there is cut by lines.
- */
-const MAX_DEPTH = 256;
-
-/**
- * Chunks a parsed file at syntax boundaries. Every line belongs to exactly one
- * chunk: each top-level node takes the lines from the end of the previous one
- * to its own end (so blank lines and comments before a definition go with it).
- * A node larger than `maxChars` is split at its children, recursively;
- * neighbouring small pieces are then merged up to `maxChars`. What cannot be
- * split at syntax (a long string or comment, a minified line) is cut by lines,
- * without overlap, and a single huge line into pieces of that line.
- */
-export function chunkSyntaxTree(root: SyntaxNode, text: string, limits: ChunkLimits): Chunk[] {
-  const lines = new LineIndex(text);
-  const context: Context = { lines, maxChars: limits.maxChars, pieces: [] };
-  splitNodes(root.children, 0, lines.lineCount - 1, { local: false, depth: 0, heads: [] }, context);
-  const noOverlap = { maxChars: limits.maxChars, overlapLines: 0 };
-  const pieces = moveBlankLinesBack(context.pieces, lines);
-  return mergeSmallPieces(pieces, context).flatMap((piece) => toChunks(piece, lines, noOverlap));
+  /** A header (`function f() {`, `class A:`) that belongs with the piece after it. */
+  glued: boolean;
 }
 
 /** Where in the tree a split happens. */
@@ -56,7 +26,7 @@ interface Scope {
   readonly local: boolean;
   readonly depth: number;
   /** Names of split containers (class Foo), each to go with the piece holding its first row. */
-  readonly heads: Head[];
+  readonly heads: readonly Head[];
 }
 
 interface Head {
@@ -64,30 +34,113 @@ interface Head {
   readonly row: number;
 }
 
+/** What every step of one file's split needs. */
+interface Context {
+  readonly lines: LineIndex;
+  readonly maxChars: number;
+  /** Output: pieces in line order, covering every line once. */
+  readonly pieces: Piece[];
+}
+
+/**
+ * How deep splitting follows the tree. Each level goes one node down, so this
+ * bounds the recursion (a 500-branch else-if chain nests 500 deep), not the
+ * quality: what is still too big there is cut by lines.
+ */
+const MAX_DEPTH = 256;
+
+/**
+ * Chunks a parsed file at syntax boundaries. Every line belongs to exactly one
+ * chunk: each top-level node takes the lines from the end of the previous one
+ * to its own end (so comments above a definition go with it). A node larger
+ * than `maxChars` is split at its children, recursively, its header
+ * (`class A {`, a signature) staying with what follows; neighbouring small
+ * pieces are then merged up to `maxChars`. What cannot be split at syntax (a
+ * long string or comment, a minified line) is cut by lines, without overlap,
+ * and a single huge line into pieces of that line.
+ */
+export function chunkSyntaxTree(root: SyntaxNode, text: string, limits: ChunkLimits): Chunk[] {
+  const lines = new LineIndex(text);
+  const context: Context = { lines, maxChars: limits.maxChars, pieces: [] };
+  splitNodes([root], 0, lines.lineCount - 1, { local: false, depth: 0, heads: [] }, context);
+  const pieces = mergeSmallPieces(moveBlankLinesBack(context.pieces, lines), context);
+  const noOverlap: ChunkLimits = { maxChars: limits.maxChars, overlapLines: 0 };
+  return pieces.flatMap((piece) => toChunks(piece, lines, noOverlap));
+}
+
 /** Adds pieces for `nodes`, which cover rows first..last, splitting oversized ones at their children. */
-function splitNodes(nodes: (SyntaxNode | null)[], first: number, last: number, scope: Scope, context: Context): void {
-  const units = unitsCovering(nodes, first, last);
-  for (const unit of units) {
+function splitNodes(parents: SyntaxNode[], first: number, last: number, scope: Scope, context: Context): void {
+  const units = unitsCovering(childrenOf(parents), first, last);
+  const header = scope.depth > 0 ? headerLength(units, parents, context) : 0;
+  for (let index = 0; index < units.length; index++) {
+    const unit = units[index]!;
     const heads = scope.heads.filter((head) => head.row >= unit.first && head.row <= unit.last);
-    if (scope.depth < MAX_DEPTH && isOversized(unit, context)) {
-      const children = unit.nodes.flatMap((node) => node.children);
-      if (children.length > 0) {
-        const inner: Scope = {
-          local: scope.local || unit.nodes.some(isFunctionLike),
-          depth: scope.depth + 1,
-          heads: [...heads, ...ownNames(unit, scope.local)],
-        };
-        splitNodes(children, unit.first, unit.last, inner, context);
-        continue;
-      }
+    // The body after a header is split when the two do not fit together, so that the header can join its start.
+    const from = index === header && header > 0 ? units[0]!.first : unit.first;
+    if (scope.depth < MAX_DEPTH && isOversized(from, unit.last, context) && hasChildren(unit)) {
+      const inner: Scope = {
+        local: scope.local || unit.nodes.some(isFunctionLike),
+        depth: scope.depth + 1,
+        heads: [...heads, ...ownNames(unit, scope.local)],
+      };
+      splitNodes(unit.nodes, unit.first, unit.last, inner, context);
+      continue;
     }
-    const names = [...heads.map((head) => head.name), ...memberNames(unit.nodes, scope.local)];
-    context.pieces.push({ first: unit.first, last: unit.last, names: unique(names) });
+    const names = unique([...heads.map((head) => head.name), ...memberNames(unit.nodes, scope.local)]);
+    context.pieces.push({ first: unit.first, last: unit.last, names, glued: index < header });
   }
 }
 
-function isOversized(unit: Unit, context: Context): boolean {
-  return unit.last > unit.first && context.lines.size(unit.first, unit.last) > context.maxChars;
+/**
+ * How many units at the start of a split node are its header (`class A
+ * extends B {`, a signature, a doc comment): those before its largest part,
+ * when that part is a field of the node (its body, value, declaration…) and
+ * they are not too big. A list (a block's statements, a class's members) has
+ * no header: each of its items stands alone.
+ */
+function headerLength(units: Unit[], parents: SyntaxNode[], context: Context): number {
+  let largest = 0;
+  let largestSize = -1;
+  units.forEach((unit, index) => {
+    const size = context.lines.size(unit.first, unit.last);
+    if (size > largestSize) [largest, largestSize] = [index, size];
+  });
+  if (largest === 0 || context.lines.size(units[0]!.first, units[largest]!.first - 1) > context.maxChars / 2) return 0;
+  const body = units[largest]!.nodes[0];
+  return body && isField(body, parents) ? largest : 0;
+}
+
+/**
+ * Whether `node` is a named field (body, value…) of one of `parents`, rather
+ * than an item of a list (a statement; a class member, which some grammars
+ * also give a field, repeated for each).
+ */
+function isField(node: SyntaxNode, parents: SyntaxNode[]): boolean {
+  for (const parent of parents) {
+    // The same objects: splitNodes took the children from these parents' (cached) `children`.
+    const index = parent.children.indexOf(node);
+    if (index === -1) continue;
+    const field = parent.fieldNameForChild(index);
+    return field !== null && parent.childrenForFieldName(field).length === 1;
+  }
+  return false;
+}
+
+function isOversized(first: number, last: number, context: Context): boolean {
+  return last > first && context.lines.size(first, last) > context.maxChars;
+}
+
+/** Whether a unit can be split: it has more than one line (to cut between) and child nodes (to cut at). */
+function hasChildren(unit: Unit): boolean {
+  return unit.last > unit.first && unit.nodes.some((node) => node.childCount > 0);
+}
+
+function childrenOf(parents: SyntaxNode[]): SyntaxNode[] {
+  const children: SyntaxNode[] = [];
+  for (const parent of parents) {
+    for (const child of parent.children) if (child) children.push(child);
+  }
+  return children;
 }
 
 /**
@@ -95,12 +148,11 @@ function isOversized(unit: Unit, context: Context): boolean {
  * the previous unit to its own end, the last one also the rows after it.
  * A comment or attribute directly above a node is left for that node.
  */
-function unitsCovering(nodes: (SyntaxNode | null)[], first: number, last: number): Unit[] {
+function unitsCovering(nodes: SyntaxNode[], first: number, last: number): Unit[] {
   const units: Unit[] = [];
   let next = first;
   for (let index = 0; index < nodes.length; index++) {
-    const node = nodes[index];
-    if (!node) continue;
+    const node = nodes[index]!;
     const end = Math.min(endRow(node), last);
     if (end < next) {
       // Ends on a row already taken (several nodes on one line): it joins that unit.
@@ -118,8 +170,8 @@ function unitsCovering(nodes: (SyntaxNode | null)[], first: number, last: number
   return units;
 }
 
-/** Whether `node` is a comment or attribute that belongs to `following`, starting on its next line. */
-function leadsInto(node: SyntaxNode, end: number, following: SyntaxNode | null | undefined): boolean {
+/** Whether `node` is a comment or attribute that belongs to `following`, which starts on its next line. */
+function leadsInto(node: SyntaxNode, end: number, following: SyntaxNode | undefined): boolean {
   return !!following && following.startPosition.row <= end + 1 && isLeadingTrivia(node);
 }
 
@@ -129,12 +181,12 @@ function endRow(node: SyntaxNode): number {
   return end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
 }
 
-/** Names of definitions among `nodes` that are about to be split (their members get their own pieces). */
+/** Names of definitions among a unit's nodes that are about to be split (their members get their own pieces). */
 function ownNames(unit: Unit, local: boolean): Head[] {
   const heads: Head[] = [];
   for (const node of unit.nodes) {
     const name = nameDefinedBy(node, local);
-    // A node may start on a row of the previous unit (`a(); function b() {`): it is in this one.
+    // A node may start on the previous unit's last row (`a(); function b() {`): its name goes in this one.
     if (name) heads.push({ name, row: Math.max(node.startPosition.row, unit.first) });
   }
   return heads;
@@ -170,23 +222,42 @@ function moveBlankLinesBack(pieces: Piece[], lines: LineIndex): Piece[] {
   return kept;
 }
 
-/** Merges neighbours when the result fits and at least one of them is small. */
+/**
+ * Merges neighbours when the result fits and one of them is small, or the
+ * first is a header. A chunk must not end with the start of something else,
+ * so a header joins the piece before it only if that is no more than the
+ * small start of its container (`impl A {` then `fn b() {`), and then only
+ * along with the piece after it.
+ */
 function mergeSmallPieces(pieces: Piece[], context: Context): Piece[] {
-  const small = context.maxChars / 4;
-  const merged: Piece[] = [];
+  const { lines, maxChars } = context;
+  const small = maxChars / 4;
+  const sizes = pieces.map((piece) => lines.size(piece.first, piece.last));
+  const merged: (Piece & { opens: boolean })[] = [];
   let previousSize = 0;
-  for (const piece of pieces) {
-    const size = context.lines.size(piece.first, piece.last);
+  pieces.forEach((piece, index) => {
+    const size = sizes[index]!;
+    const nextSize = sizes[index + 1] ?? Infinity;
+    // A header too big to join what follows is left to the usual rule.
+    const glued = piece.glued && size + nextSize <= maxChars;
     const previous = merged[merged.length - 1];
-    if (previous && previousSize + size <= context.maxChars && (previousSize < small || size < small)) {
+    const fits = previousSize + size <= maxChars;
+    const joins =
+      fits &&
+      (previous?.glued ||
+        (glued
+          ? !!previous?.opens && previousSize < small && previousSize + size + nextSize <= maxChars
+          : previousSize < small || size < small));
+    if (previous && joins) {
       previous.last = piece.last;
       previous.names = unique([...previous.names, ...piece.names]);
+      previous.glued = glued;
       previousSize += size;
-      continue;
+      return;
     }
-    merged.push({ ...piece });
+    merged.push({ ...piece, glued, opens: glued });
     previousSize = size;
-  }
+  });
   return merged;
 }
 

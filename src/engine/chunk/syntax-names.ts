@@ -9,7 +9,7 @@ const DEFINITION_TYPES = new Set([
   'function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration',
   'method_definition', 'interface_declaration', 'type_alias_declaration', 'enum_declaration', 'internal_module',
   'module', 'lexical_declaration', 'variable_declaration', 'export_statement', 'public_field_definition',
-  'function_signature', 'abstract_method_signature',
+  'function_signature', 'abstract_method_signature', 'ambient_declaration',
   // Python
   'function_definition', 'class_definition', 'decorated_definition',
   // Go
@@ -54,11 +54,15 @@ const FUNCTION_TYPES = new Set([
 const NAME_TYPES = new Set([
   'identifier', 'type_identifier', 'property_identifier', 'field_identifier', 'private_property_identifier',
   'qualified_identifier', 'scoped_identifier', 'destructor_name', 'operator_name', 'constant', 'name',
-  'simple_identifier', 'namespace_identifier', 'scoped_type_identifier', 'generic_type',
+  'simple_identifier', 'namespace_identifier', 'scoped_type_identifier', 'generic_type', 'string_fragment',
+  'qualified_name', 'namespace_name',
 ]);
 
 /** Fields that lead from a definition to the part that holds its name. */
 const NAME_PATH_FIELDS = ['name', 'declarator', 'declaration', 'definition', 'type'];
+
+/** Wrappers whose definition is their last named child, in no field (`template <…> …`, `declare …`). */
+const WRAPPER_TYPES = new Set(['template_declaration', 'ambient_declaration']);
 
 /** Types whose named children each define something (`const a = 1, b = 2`, `type ( A int; B int )`). */
 const DECLARATION_LISTS = new Set(['lexical_declaration', 'variable_declaration', 'type_declaration', 'const_declaration', 'var_declaration']);
@@ -83,7 +87,13 @@ export function isLeadingTrivia(node: SyntaxNode): boolean {
 /** The name a definition introduces, or undefined when it has none that can be read. */
 export function definitionName(node: SyntaxNode, depth = 0): string | undefined {
   if (depth > 6) return undefined;
-  if (NAME_TYPES.has(node.type)) return node.text.length <= MAX_NAME_LENGTH ? node.text : undefined;
+  const type = node.type;
+  if (NAME_TYPES.has(type)) return node.text.length <= MAX_NAME_LENGTH ? node.text : undefined;
+  if (type === 'string') {
+    // declare module "fs" {…}: the name is the string's content.
+    const fragment = node.firstNamedChild;
+    return fragment ? definitionName(fragment, depth + 1) : undefined;
+  }
   for (const field of NAME_PATH_FIELDS) {
     const child = node.childForFieldName(field);
     if (child) {
@@ -91,42 +101,68 @@ export function definitionName(node: SyntaxNode, depth = 0): string | undefined 
       if (name) return name;
     }
   }
-  if (DECLARATION_LISTS.has(node.type)) {
+  if (DECLARATION_LISTS.has(type)) {
     const first = node.firstNamedChild;
     if (first) return definitionName(first, depth + 1);
+  }
+  if (WRAPPER_TYPES.has(type)) {
+    const inner = node.lastNamedChild;
+    if (inner) return definitionName(inner, depth + 1);
   }
   return undefined;
 }
 
 /** The name `node` defines, if it is a definition worth naming where it stands (`local`: inside a function). */
 export function nameDefinedBy(node: SyntaxNode, local = false): string | undefined {
-  if (!isDefinition(node)) return undefined;
-  if (local && VARIABLE_DECLARATIONS.has(node.type) && !holdsFunction(node)) return undefined;
+  const type = node.type;
+  return DEFINITION_TYPES.has(type) ? ownName(node, type, local) : undefined;
+}
+
+/** The name of a definition of `type`; a plain variable inside a function goes unnamed. */
+function ownName(node: SyntaxNode, type: string, local: boolean): string | undefined {
+  if (local && VARIABLE_DECLARATIONS.has(type) && !holdsFunction(node)) return undefined;
   return definitionName(node);
 }
 
 /**
  * Names defined by `node`: its own, and one level of members inside its body
- * (methods of a class, functions of an impl block or module).
+ * (methods of a class, functions of an impl block or module). A function's
+ * body holds its locals and helpers, not names to find it by.
  */
 export function namesDefinedBy(node: SyntaxNode, local = false): string[] {
-  if (!isDefinition(node)) return [];
-  const own = nameDefinedBy(node, local);
+  const type = node.type;
+  if (type === 'ERROR') return namesInside(node, local);
+  if (!DEFINITION_TYPES.has(type)) return [];
+  const own = ownName(node, type, local);
   const names = own ? [own] : [];
-  const owner = unwrap(node);
+  const owner = unwrap(node, type);
+  if (FUNCTION_TYPES.has(owner === node ? type : owner.type)) return names;
   const body = owner.childForFieldName('body');
   if (body) {
-    const membersLocal = local || isFunctionLike(owner);
     for (const member of body.namedChildren) {
-      const name = member && nameDefinedBy(member, membersLocal);
+      const name = member && nameDefinedBy(member, local);
       if (name) names.push(name);
     }
   }
   return names;
 }
 
+/**
+ * Definitions directly inside a syntax error: tree-sitter wraps what it could
+ * not place (often a whole stretch of a file) and keeps whole definitions in it.
+ */
+function namesInside(error: SyntaxNode, local: boolean): string[] {
+  const names: string[] = [];
+  for (const child of error.namedChildren) {
+    const name = child && nameDefinedBy(child, local);
+    if (name) names.push(name);
+  }
+  return names;
+}
+
 /** The definition inside a wrapper (`export class`, a decorated Python class), or the node itself. */
-function unwrap(node: SyntaxNode): SyntaxNode {
+function unwrap(node: SyntaxNode, type: string): SyntaxNode {
+  if (WRAPPER_TYPES.has(type)) return node.lastNamedChild ?? node;
   return node.childForFieldName('declaration') ?? node.childForFieldName('definition') ?? node;
 }
 

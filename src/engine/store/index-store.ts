@@ -136,16 +136,31 @@ export class IndexStore {
     return row ? Number(row.value) : 0;
   }
 
-  /** Increments the stored epoch and returns it: the calling process is the writer from now on. */
-  claimNextEpoch(): number {
-    return this.transaction(() => {
+  /**
+   * Increments the stored epoch and returns it: the calling process is the
+   * writer from now on. Waits at most `busyTimeoutMs` for another process's
+   * write transaction (a frozen former leader may hold one), then throws
+   * SQLITE_BUSY so that the caller can retry without blocking its event loop.
+   */
+  claimNextEpoch(busyTimeoutMs = 100): number {
+    return this.withBusyTimeout(busyTimeoutMs, () => this.transaction(() => {
       const next = this.currentEpoch() + 1;
       this.statement('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
         'epoch',
         String(next),
       );
       return next;
-    }, false);
+    }, false));
+  }
+
+  private withBusyTimeout<T>(milliseconds: number, body: () => T): T {
+    const previous = (this.db.prepare('PRAGMA busy_timeout').get() as { timeout: number }).timeout;
+    this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(milliseconds)}`);
+    try {
+      return body();
+    } finally {
+      this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(previous)}`);
+    }
   }
 
   /** A fence that accepts writes only while the stored epoch is `epoch`. */

@@ -1,0 +1,393 @@
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Engine } from '../engine/engine.ts';
+import { FencedError, UserError, errorMessage } from '../engine/errors.ts';
+import { IndexStore } from '../engine/store/index-store.ts';
+import type { ForwardedMethod, LeaderRequest, LeaderResults, RequestParams } from '../protocol/ipc.ts';
+import type { LeaderInfo, Role, RoleEvent } from '../protocol/leader.ts';
+import { isFinalPhase, type IndexProgress } from '../protocol/progress.ts';
+import type { Logger } from '../server/logger.ts';
+import { endpointFor, homeFiles, prepareHome, type HomeFiles } from './home.ts';
+import { ConnectionLostError, LeaderConnection, LeaderRequestError } from './leader-connection.ts';
+import { LeaderEndpoint, NotLeaderError, type PeerInfo } from './leader-endpoint.ts';
+import { readLeaderRecord, removeOwnLeaderRecord, writeLeaderRecord } from './leader-record.ts';
+import { isProcessAlive } from './process-liveness.ts';
+import { seatLooksStale, tryTakeSeat, type Seat } from './seat.ts';
+import { LEADER_WAIT_MS, SAFETY_POLL_MS } from './timing.ts';
+
+export interface CoordinatorOptions {
+  readonly home: string;
+  readonly engine: Engine;
+  /** Who this process is, for leader.json and the other windows ("VS Code — projA", "baton mcp (Claude Code)"). */
+  readonly label: string;
+  readonly log: Logger;
+}
+
+/** A role change, as listeners (the extension, the role-event line) see it. */
+export interface RoleChange {
+  readonly role: 'leader' | 'follower';
+  readonly previousRole: Role;
+  readonly epoch: number;
+  readonly leader: LeaderInfo;
+  /** When this process just became leader: the leader it replaced, if any. */
+  readonly replaced?: LeaderInfo | undefined;
+}
+
+type Params<M extends ForwardedMethod> = RequestParams<M>;
+
+const refuseAllWrites = (): never => {
+  throw new FencedError(0, -1);
+};
+
+/** Progress of one codebase is broadcast at most this often (final states always). */
+const BROADCAST_INTERVAL_MS = 100;
+
+/**
+ * The election state machine of one process. It joins as soon as it starts:
+ * it takes the seat when it can (leader: listens on the endpoint, claims the
+ * next epoch, fences every write with it, resumes unfinished jobs) and
+ * otherwise follows (connects to the leader and stays connected). The
+ * connection closing — at once when the leader dies — triggers a new attempt;
+ * a slow poll is only a safety net for a leader that is frozen, not dead.
+ */
+export class Coordinator {
+  readonly files: HomeFiles;
+  private readonly engine: Engine;
+  private label: string;
+  private readonly log: Logger;
+  private role: Role = 'starting';
+  private currentLeader: LeaderInfo | undefined;
+  private seat: Seat | undefined;
+  private endpoint: LeaderEndpoint | undefined;
+  private connection: LeaderConnection | undefined;
+  private electing: Promise<void> | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly roleListeners = new Set<(change: RoleChange) => void>();
+  private readonly progressListeners = new Set<(progress: IndexProgress) => void>();
+  private readonly lastBroadcast = new Map<string, number>();
+  private readonly settledWaiters = new Set<() => void>();
+
+  constructor(options: CoordinatorOptions) {
+    this.files = homeFiles(options.home);
+    this.engine = options.engine;
+    this.label = options.label;
+    this.log = options.log;
+  }
+
+  get currentRole(): Role {
+    return this.role;
+  }
+
+  get leader(): LeaderInfo | undefined {
+    return this.currentLeader;
+  }
+
+  /** Joins the election; resolves once this process is leader or connected to one. */
+  async start(): Promise<void> {
+    prepareHome(this.files);
+    this.engine.store.setWriteFence(refuseAllWrites);
+    this.engine.onProgress((progress) => this.onLocalProgress(progress));
+    await this.elect();
+    this.pollTimer = setInterval(() => void this.safetyCheck(), SAFETY_POLL_MS);
+    this.pollTimer.unref();
+  }
+
+  /** Leaves cleanly: a leader gives up the seat first, so followers take over at once. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    if (this.role === 'leader') await this.resign();
+    this.connection?.close();
+    this.connection = undefined;
+    this.role = 'stopped';
+    this.wakeWaiters();
+  }
+
+  /** Renames this process (e.g. once the MCP client said who it is); a leader republishes leader.json. */
+  setLabel(label: string): void {
+    this.label = label;
+    if (this.role === 'leader' && this.currentLeader) {
+      this.currentLeader = { ...this.currentLeader, label };
+      writeLeaderRecord(this.files.leaderRecord, this.currentLeader);
+      this.endpoint?.broadcast({ event: 'leader', leader: this.currentLeader });
+    }
+  }
+
+  onRoleChange(listener: (change: RoleChange) => void): () => void {
+    this.roleListeners.add(listener);
+    return () => this.roleListeners.delete(listener);
+  }
+
+  /** Progress of every run, wherever it runs: here when leader, the leader's broadcast when follower. */
+  onProgress(listener: (progress: IndexProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /**
+   * Runs a write where it belongs: `local` when this process is the leader,
+   * else forwarded to the leader. Never refuses for want of a leader: across
+   * a failover it waits for the next one (up to LEADER_WAIT_MS) and retries.
+   */
+  async write<M extends ForwardedMethod>(
+    method: M,
+    params: Params<M>,
+    local: () => Promise<LeaderResults[M]>,
+  ): Promise<LeaderResults[M]> {
+    const deadline = Date.now() + LEADER_WAIT_MS;
+    let attempt = 0;
+    for (;;) {
+      const target = await this.settled(deadline);
+      try {
+        if (target === 'leader') return await local();
+        // A retried index joins the run the new leader may already have resumed.
+        const retried = attempt > 0 && method === 'index' ? ({ ...params, attach: true } as Params<M>) : params;
+        return await target.request(method, retried);
+      } catch (error) {
+        const leadershipMoved =
+          error instanceof FencedError ||
+          error instanceof ConnectionLostError ||
+          (error instanceof LeaderRequestError && error.kind === 'not-leader');
+        if (!leadershipMoved || Date.now() > deadline) throw error;
+        this.log.info(`${method} is retried with the next leader (${errorMessage(error)})`);
+        attempt++;
+        if (this.role === 'leader' && error instanceof FencedError) await this.stepDown('a write was fenced');
+        else await sleep(5);
+      }
+    }
+  }
+
+  // ── election ─────────────────────────────────────────────────────────────
+
+  /** One election at a time: take the seat if possible, else follow the leader; repeat until one works. */
+  private elect(): Promise<void> {
+    this.electing ??= this.runElection().finally(() => (this.electing = undefined));
+    return this.electing;
+  }
+
+  private async runElection(): Promise<void> {
+    let pause = 5;
+    while (!this.stopped) {
+      try {
+        if (await this.tryLead()) return;
+        if (await this.tryFollow()) return;
+      } catch (error) {
+        this.log.warn(`election attempt failed: ${errorMessage(error)}`);
+      }
+      await sleep(pause);
+      pause = Math.min(pause * 2, 250);
+    }
+  }
+
+  private async tryLead(): Promise<boolean> {
+    let replaced: LeaderInfo | undefined;
+    let expectedEpoch = 0;
+    let endpoint: LeaderEndpoint | undefined;
+    const startedAt = Date.now();
+    const address = endpointFor(this.files, process.pid);
+    const attempt = await tryTakeSeat({
+      files: this.files,
+      onCompromised: (error) => void this.stepDown(`the seat was taken over (${error.message})`),
+      whileBreakerHeld: async () => {
+        replaced = readLeaderRecord(this.files.leaderRecord);
+        expectedEpoch = this.engine.store.currentEpoch() + 1;
+        endpoint = await LeaderEndpoint.listen(address, (request, peer) => this.answer(request, peer), (message) => this.log.warn(message));
+        writeLeaderRecord(this.files.leaderRecord, this.describeSelf(expectedEpoch, address, startedAt));
+      },
+    });
+    if (!attempt.seat) return false;
+    this.seat = attempt.seat;
+    this.endpoint = endpoint;
+    this.connection?.close();
+    this.connection = undefined;
+    const epoch = await this.claimEpoch();
+    const self = this.describeSelf(epoch, address, startedAt);
+    if (epoch !== expectedEpoch) writeLeaderRecord(this.files.leaderRecord, self);
+    this.engine.store.setWriteFence(this.fenceFor(epoch));
+    this.changeRole('leader', self, replaced && replaced.pid !== process.pid ? replaced : undefined);
+    void this.engine
+      .resumeInterrupted((root, error) => this.log.warn(`could not resume indexing ${root}: ${errorMessage(error)}`))
+      .then((roots) => roots.forEach((root) => this.log.info(`resumed unfinished indexing of ${root}`)));
+    return true;
+  }
+
+  private async tryFollow(): Promise<boolean> {
+    const record = readLeaderRecord(this.files.leaderRecord);
+    if (!record || record.pid === process.pid) return false;
+    if (record.host === os.hostname() && !isProcessAlive(record.pid)) return false;
+    let connection: LeaderConnection;
+    try {
+      connection = await LeaderConnection.open(record.endpoint, { pid: process.pid, label: this.label });
+    } catch {
+      return false;
+    }
+    if (this.stopped || this.role === 'leader') {
+      connection.close();
+      return this.role === 'leader';
+    }
+    this.connection = connection;
+    connection.onEvent((event) => {
+      if (event.event === 'progress') this.emitProgress(event.progress);
+      else this.currentLeader = event.leader;
+    });
+    connection.onClose(() => {
+      if (this.connection !== connection) return;
+      this.connection = undefined;
+      if (!this.stopped) void this.elect();
+    });
+    this.changeRole('follower', connection.leader);
+    return true;
+  }
+
+  /** Claims the next epoch, waiting (without blocking the event loop) while a frozen former leader holds the write lock. */
+  private async claimEpoch(): Promise<number> {
+    for (let waited = 0; ; waited++) {
+      try {
+        return this.engine.store.claimNextEpoch();
+      } catch (error) {
+        if ((error as { errcode?: number }).errcode !== 5 /* SQLITE_BUSY */) throw error;
+        if (waited % 20 === 0) this.log.warn('waiting for the previous leader to finish its write transaction');
+        await sleep(50);
+      }
+    }
+  }
+
+  /** The leader's fence: refuse and step down as soon as the stored epoch is no longer ours. */
+  private fenceFor(epoch: number): (db: IndexStore['db']) => void {
+    const check = IndexStore.epochFence(epoch);
+    return (db) => {
+      try {
+        check(db);
+      } catch (error) {
+        void this.stepDown('another leader took over (its epoch is in the index)');
+        throw error;
+      }
+    };
+  }
+
+  /** Stops being leader (seat lost or fenced) and joins the election again as anyone else would. */
+  private async stepDown(reason: string): Promise<void> {
+    if (this.role !== 'leader') return;
+    this.log.warn(`stepping down: ${reason}`);
+    await this.resign();
+    if (!this.stopped) await this.elect();
+  }
+
+  /** Gives everything up in the order that lets followers take over at once: record, seat, then endpoint. */
+  private async resign(): Promise<void> {
+    const epoch = this.currentLeader?.epoch ?? 0;
+    this.role = 'starting';
+    this.engine.store.setWriteFence(refuseAllWrites);
+    this.engine.abortAll();
+    removeOwnLeaderRecord(this.files.leaderRecord, process.pid, epoch);
+    const seat = this.seat;
+    const endpoint = this.endpoint;
+    this.seat = undefined;
+    this.endpoint = undefined;
+    await seat?.release();
+    await endpoint?.close();
+  }
+
+  /** The safety net: a frozen leader keeps its endpoint open, so check the seat's freshness and leader.json. */
+  private async safetyCheck(): Promise<void> {
+    if (this.stopped || this.electing) return;
+    if (this.role === 'leader') {
+      if (!readLeaderRecord(this.files.leaderRecord) && this.currentLeader) writeLeaderRecord(this.files.leaderRecord, this.currentLeader);
+      return;
+    }
+    const connection = this.connection;
+    if (!connection?.isOpen) return void this.elect();
+    if (seatLooksStale(this.files)) {
+      this.log.warn(`the leader (pid ${connection.leader.pid}) has not refreshed the seat; taking over`);
+      await this.tryLead().catch((error: unknown) => this.log.warn(`take-over failed: ${errorMessage(error)}`));
+      return;
+    }
+    const record = readLeaderRecord(this.files.leaderRecord);
+    if (record && (record.pid !== connection.leader.pid || record.epoch !== connection.leader.epoch)) connection.close();
+  }
+
+  // ── serving followers (leader) ───────────────────────────────────────────
+
+  private async answer<M extends LeaderRequest['method']>(request: Extract<LeaderRequest, { method: M }>, peer: PeerInfo): Promise<LeaderResults[M]> {
+    if (request.method !== 'hello' && this.role !== 'leader') throw new NotLeaderError('this process is no longer the leader');
+    switch (request.method) {
+      case 'hello': {
+        this.log.info(`follower connected: ${peer.label ?? '?'} (pid ${peer.pid ?? '?'})`);
+        return { leader: this.currentLeader ?? readLeaderRecord(this.files.leaderRecord)! } as LeaderResults[M];
+      }
+      case 'index': {
+        const { path, attach, ...options } = request.params as Params<'index'>;
+        const started = await this.engine.startIndex(path, { ...options, joinRunning: attach });
+        return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount } as LeaderResults[M];
+      }
+      case 'clear': {
+        const removed = await this.engine.clear((request.params as Params<'clear'>).path);
+        return { root: removed.root, fileCount: removed.fileCount, chunkCount: removed.chunkCount } as LeaderResults[M];
+      }
+      case 'refresh': {
+        const { path, files } = request.params as Params<'refresh'>;
+        return (await this.engine.refreshFiles(path, files)) as LeaderResults[M];
+      }
+      default:
+        throw new UserError(`unknown method`);
+    }
+  }
+
+  private onLocalProgress(progress: IndexProgress): void {
+    if (this.role !== 'leader') return;
+    this.emitProgress(progress);
+    const now = Date.now();
+    const final = isFinalPhase(progress.phase);
+    if (!final && now - (this.lastBroadcast.get(progress.root) ?? 0) < BROADCAST_INTERVAL_MS) return;
+    this.lastBroadcast.set(progress.root, now);
+    this.endpoint?.broadcast({ event: 'progress', progress });
+  }
+
+  // ── plumbing ─────────────────────────────────────────────────────────────
+
+  /** Waits until this process is leader, or a follower with an open connection. */
+  private async settled(deadline: number): Promise<'leader' | LeaderConnection> {
+    for (;;) {
+      if (this.stopped) throw new UserError('Baton is shutting down; try again.');
+      if (this.role === 'leader') return 'leader';
+      if (this.role === 'follower' && this.connection?.isOpen) return this.connection;
+      if (Date.now() > deadline) throw new UserError('no Baton leader is available right now; try again in a moment.');
+      void this.elect();
+      await new Promise<void>((resolve) => {
+        this.settledWaiters.add(resolve);
+        setTimeout(resolve, 50).unref();
+      });
+    }
+  }
+
+  private changeRole(role: 'leader' | 'follower', leader: LeaderInfo, replaced?: LeaderInfo): void {
+    const previousRole = this.role;
+    this.role = role;
+    this.currentLeader = leader;
+    this.wakeWaiters();
+    if (role === previousRole) return;
+    const change: RoleChange = { role, previousRole, epoch: leader.epoch, leader, replaced };
+    for (const listener of this.roleListeners) listener(change);
+  }
+
+  private wakeWaiters(): void {
+    for (const wake of this.settledWaiters) wake();
+    this.settledWaiters.clear();
+  }
+
+  private emitProgress(progress: IndexProgress): void {
+    for (const listener of this.progressListeners) listener(progress);
+  }
+
+  private describeSelf(epoch: number, endpoint: string, startedAt: number): LeaderInfo {
+    return { pid: process.pid, host: os.hostname(), epoch, endpoint, label: this.label, startedAt };
+  }
+}
+
+/** The role-event line every server prints to stderr on each role change. */
+export function roleEventLine(change: RoleChange, at = Date.now()): string {
+  const event: RoleEvent = { event: 'role', role: change.role, epoch: change.epoch, pid: process.pid, at };
+  return JSON.stringify(event);
+}

@@ -1,0 +1,128 @@
+import { rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import type { HomeFiles } from './home.ts';
+import { readLeaderRecord } from './leader-record.ts';
+import { isProcessAlive } from './process-liveness.ts';
+import { BREAKER_RETRIES, BREAKER_STALE_MS, SEAT_STALE_MS, SEAT_UPDATE_MS } from './timing.ts';
+
+/** Held while a process is the leader. */
+export interface Seat {
+  /** Gives the seat up. Safe to call twice, and after the seat was lost. */
+  release(): Promise<void>;
+}
+
+export interface TakeSeatOptions {
+  readonly files: HomeFiles;
+  /** The seat was taken from us (lock deleted or refreshed by someone else). */
+  readonly onCompromised: (error: Error) => void;
+  /**
+   * Runs while the breaker is still held, right after the seat is taken: the
+   * new leader publishes leader.json here, so that whoever takes the breaker
+   * next sees a record that matches the lock.
+   */
+  readonly whileBreakerHeld: () => Promise<void>;
+}
+
+export type SeatAttempt = { readonly seat: Seat } | { readonly seat: undefined; readonly reason: 'held' | 'busy' };
+
+/** Every seat lock/unlock uses these options; proper-lockfile needs them identical everywhere. */
+function seatLockOptions(files: HomeFiles, onCompromised: (error: Error) => void): lockfile.LockOptions {
+  return {
+    lockfilePath: files.seatLock,
+    realpath: false,
+    stale: SEAT_STALE_MS,
+    update: SEAT_UPDATE_MS,
+    retries: 0,
+    onCompromised,
+  };
+}
+
+/**
+ * Tries to become the leader. Every attempt happens under the short
+ * "breaker" lock, so at most one process at a time takes or breaks the seat:
+ *
+ * - a free seat (or one proper-lockfile deems stale) is simply taken;
+ * - a seat whose holder, per leader.json, ran on this host and is dead is
+ *   broken at once: the holder is re-checked while the breaker is held, so two
+ *   followers can never both break it and both win;
+ * - otherwise (a live holder, or one on another host) the seat stays taken.
+ */
+export async function tryTakeSeat(options: TakeSeatOptions): Promise<SeatAttempt> {
+  const { files } = options;
+  let releaseBreaker: () => Promise<void>;
+  try {
+    releaseBreaker = await lockfile.lock(path.join(files.home, 'breaker'), {
+      lockfilePath: files.breakerLock,
+      realpath: false,
+      stale: BREAKER_STALE_MS,
+      retries: BREAKER_RETRIES,
+      // Losing the breaker mid-attempt is harmless: the seat itself is the mkdir.
+      onCompromised: () => {},
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return { seat: undefined, reason: 'busy' };
+    throw error;
+  }
+  try {
+    const release = (await lockSeat(options)) ?? (holderIsDeadHere(files) ? await breakAndLock(options) : undefined);
+    if (!release) return { seat: undefined, reason: 'held' };
+    const seat = onceOnly(release);
+    try {
+      await options.whileBreakerHeld();
+    } catch (error) {
+      await seat.release();
+      throw error;
+    }
+    return { seat };
+  } finally {
+    await releaseBreaker().catch(() => undefined);
+  }
+}
+
+async function lockSeat(options: TakeSeatOptions): Promise<(() => Promise<void>) | undefined> {
+  try {
+    return await lockfile.lock(path.join(options.files.home, 'leader'), seatLockOptions(options.files, options.onCompromised));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return undefined;
+    throw error;
+  }
+}
+
+async function breakAndLock(options: TakeSeatOptions): Promise<(() => Promise<void>) | undefined> {
+  rmSync(options.files.seatLock, { recursive: true, force: true });
+  return lockSeat(options);
+}
+
+/** Whether the recorded holder ran on this host and its process is gone. */
+function holderIsDeadHere(files: HomeFiles): boolean {
+  const holder = readLeaderRecord(files.leaderRecord);
+  if (!holder || holder.host !== os.hostname()) return false;
+  return holder.pid !== process.pid && !isProcessAlive(holder.pid);
+}
+
+/**
+ * Whether the seat is held but has not been refreshed within the stale time:
+ * its holder is frozen (or on another host and gone). Followers check this
+ * as a safety net, since a frozen leader's endpoint stays open.
+ */
+export function seatLooksStale(files: HomeFiles, now = Date.now()): boolean {
+  try {
+    return statSync(files.seatLock).mtimeMs < now - SEAT_STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
+function onceOnly(release: () => Promise<void>): Seat {
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      // After a compromise proper-lockfile has already let go; nothing more to do.
+      await release().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { Coordinator } from '../coordination/coordinator.ts';
+import type { Engine } from '../engine/engine.ts';
+import { canonicalFolder } from '../engine/paths.ts';
+import type { IndexProgress } from '../protocol/progress.ts';
+import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
+import type { IndexAccepted, ToolBackend } from './backend.ts';
+import { RunTracker } from './run-tracker.ts';
+
+/**
+ * The tools in a process that takes part in the election. Reads (search,
+ * status) always answer from the shared database in this process. Writes
+ * (index, clear, file refresh) run here when this process is the leader and
+ * are forwarded to the leader otherwise — never refused for being a follower.
+ */
+export class CoordinatedBackend implements ToolBackend {
+  private readonly engine: Engine;
+  private readonly coordinator: Coordinator;
+
+  constructor(engine: Engine, coordinator: Coordinator) {
+    this.engine = engine;
+    this.coordinator = coordinator;
+  }
+
+  /** `joinRunning`: wait for a run already going on this folder instead of refusing (the CLI does). */
+  async index(input: IndexToolInput, onProgress: (progress: IndexProgress) => void, joinRunning = false): Promise<IndexAccepted> {
+    // Checked here first, so bad paths get their clear message without a round trip.
+    const root = canonicalFolder(input.path);
+    const tracker = new RunTracker(this.coordinator, this.engine, root, onProgress);
+    const params = {
+      path: root,
+      force: input.force,
+      attach: joinRunning,
+      splitter: input.splitter,
+      customExtensions: input.customExtensions,
+      ignorePatterns: input.ignorePatterns,
+    };
+    try {
+      const accepted = await this.coordinator.write('index', params, async () => {
+        const started = await this.engine.startIndex(root, { ...params, joinRunning });
+        return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount };
+      });
+      return {
+        output: {
+          path: accepted.root,
+          status: 'indexing',
+          fileCount: accepted.fileCount,
+          percent: 0,
+          chunkCount: accepted.chunkCount,
+          message: `indexing ${accepted.fileCount} files in the background`,
+        },
+        done: tracker.done,
+      };
+    } catch (error) {
+      tracker.dispose();
+      throw error;
+    }
+  }
+
+  async clear(path: string): Promise<ClearToolOutput> {
+    const removed = await this.coordinator.write('clear', { path }, async () => {
+      const record = await this.engine.clear(path);
+      return { root: record.root, fileCount: record.fileCount, chunkCount: record.chunkCount };
+    });
+    return { path: removed.root, cleared: true, fileCount: removed.fileCount, chunkCount: removed.chunkCount };
+  }
+
+  /** Re-indexes files an editor reported as saved, created or deleted. */
+  async refresh(path: string, files: string[]): Promise<void> {
+    await this.coordinator.write('refresh', { path, files }, () => this.engine.refreshFiles(path, files));
+  }
+
+  async search(input: SearchToolInput): Promise<SearchToolOutput> {
+    const response = await this.engine.search(input.path, input.query, {
+      limit: input.limit ?? SEARCH_LIMIT_DEFAULT,
+      extensionFilter: input.extensionFilter,
+    });
+    return { path: response.root, query: input.query, mode: response.mode, indexStatus: response.codebaseStatus, results: response.results };
+  }
+
+  async status(path: string): Promise<StatusToolOutput> {
+    const report = this.engine.status(path);
+    return {
+      path: report.path,
+      status: report.status,
+      ...(report.root ? { root: report.root } : {}),
+      percent: report.percent,
+      totalFiles: report.totalFiles,
+      processedFiles: report.processedFiles,
+      fileCount: report.fileCount,
+      chunkCount: report.chunkCount,
+      message: report.message,
+    };
+  }
+}
