@@ -1,7 +1,9 @@
 // Bundles the CLI/server (and the extension) into dist/, copying the
 // tree-sitter WASM runtime and grammars next to them. Usage: node esbuild.mjs [--watch]
+// Files are overwritten in place (never deleted first), so processes already
+// running from dist/ keep working during a rebuild.
 import { build, context } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -37,7 +39,6 @@ function copyGrammars() {
   }
 }
 
-rmSync(outdir, { recursive: true, force: true });
 copyGrammars();
 if (watch) {
   for (const options of bundles) await (await context({ ...options, outdir })).watch();

@@ -88,11 +88,13 @@ export function ensureExtraDeps(manifestDir: string, installDir: string, log: (l
 /** Builds the corpus in `targetRoot`, or returns the cached one when it was built from the same recipe. */
 export function buildCorpus(sources: readonly CorpusSource[], targetRoot: string, maxFileBytes: number): Corpus {
   const recipe = sha1(JSON.stringify({ CORPUS_FORMAT, maxFileBytes, sources: sources.map((source) => [source.name, source.dir, lockStamp(source.dir)]) }));
-  const marker = path.join(targetRoot, '.corpus-complete.json');
+  // The marker lives beside the corpus, not in it, so that the corpus holds code files only.
+  const marker = `${targetRoot}.json`;
   if (existsSync(marker)) {
     const cached = JSON.parse(readFileSync(marker, 'utf8')) as Corpus;
     if (cached.recipe === recipe && cached.root === targetRoot) return cached;
   }
+  rmSync(marker, { force: true });
   rmSync(targetRoot, { recursive: true, force: true });
   const excluded = ignore().add([...BUILTIN_EXCLUDES]);
   const seen = new Set<string>();

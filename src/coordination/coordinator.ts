@@ -4,10 +4,10 @@ import type { Engine } from '../engine/engine.ts';
 import { FencedError, UserError, errorMessage } from '../engine/errors.ts';
 import { IndexStore } from '../engine/store/index-store.ts';
 import type { ForwardedMethod, LeaderRequest, LeaderResults, RequestParams } from '../protocol/ipc.ts';
-import type { LeaderInfo, Role, RoleEvent } from '../protocol/leader.ts';
+import type { LeaderInfo, Role, RoleEvent, SeatReleasedEvent } from '../protocol/leader.ts';
 import { isFinalPhase, type IndexProgress } from '../protocol/progress.ts';
 import type { Logger } from '../server/logger.ts';
-import { endpointFor, homeFiles, prepareHome, type HomeFiles } from './home.ts';
+import { endpointFor, homeFiles, prepareHome, removeDeadEndpoints, type HomeFiles } from './home.ts';
 import { ConnectionLostError, LeaderConnection, LeaderRequestError } from './leader-connection.ts';
 import { LeaderEndpoint, NotLeaderError, type PeerInfo } from './leader-endpoint.ts';
 import { readLeaderRecord, removeOwnLeaderRecord, writeLeaderRecord } from './leader-record.ts';
@@ -64,6 +64,7 @@ export class Coordinator {
   private pollTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly roleListeners = new Set<(change: RoleChange) => void>();
+  private readonly resignListeners = new Set<(epoch: number) => void>();
   private readonly progressListeners = new Set<(progress: IndexProgress) => void>();
   private readonly lastBroadcast = new Map<string, number>();
   private readonly settledWaiters = new Set<() => void>();
@@ -120,6 +121,12 @@ export class Coordinator {
     return () => this.roleListeners.delete(listener);
   }
 
+  /** Called just before a leader gives up the seat (its tenure ends here). */
+  onResign(listener: (epoch: number) => void): () => void {
+    this.resignListeners.add(listener);
+    return () => this.resignListeners.delete(listener);
+  }
+
   /** Progress of every run, wherever it runs: here when leader, the leader's broadcast when follower. */
   onProgress(listener: (progress: IndexProgress) => void): () => void {
     this.progressListeners.add(listener);
@@ -147,6 +154,7 @@ export class Coordinator {
         return await target.request(method, retried);
       } catch (error) {
         const leadershipMoved =
+          (target === 'leader' && this.role !== 'leader') || // we stepped down while running it
           error instanceof FencedError ||
           error instanceof ConnectionLostError ||
           (error instanceof LeaderRequestError && error.kind === 'not-leader');
@@ -205,8 +213,9 @@ export class Coordinator {
     const epoch = await this.claimEpoch();
     const self = this.describeSelf(epoch, address, startedAt);
     if (epoch !== expectedEpoch) writeLeaderRecord(this.files.leaderRecord, self);
-    this.engine.store.setWriteFence(this.fenceFor(epoch));
+    this.engine.store.setWriteFence(this.fenceFor(epoch), epoch);
     this.changeRole('leader', self, replaced && replaced.pid !== process.pid ? replaced : undefined);
+    removeDeadEndpoints(this.files, isProcessAlive);
     void this.engine
       .resumeInterrupted((root, error) => this.log.warn(`could not resume indexing ${root}: ${errorMessage(error)}`))
       .then((roots) => roots.forEach((root) => this.log.info(`resumed unfinished indexing of ${root}`)));
@@ -278,15 +287,21 @@ export class Coordinator {
   /** Gives everything up in the order that lets followers take over at once: record, seat, then endpoint. */
   private async resign(): Promise<void> {
     const epoch = this.currentLeader?.epoch ?? 0;
+    for (const listener of this.resignListeners) listener(epoch);
     this.role = 'starting';
     this.engine.store.setWriteFence(refuseAllWrites);
     this.engine.abortAll();
-    removeOwnLeaderRecord(this.files.leaderRecord, process.pid, epoch);
     const seat = this.seat;
     const endpoint = this.endpoint;
     this.seat = undefined;
     this.endpoint = undefined;
-    await seat?.release();
+    await seat?.release(() => {
+      // Under the breaker: the record names us exactly when the lock is still ours.
+      const record = readLeaderRecord(this.files.leaderRecord);
+      const ours = record?.pid === process.pid && record.epoch === epoch;
+      if (ours) removeOwnLeaderRecord(this.files.leaderRecord, process.pid, epoch);
+      return ours;
+    });
     await endpoint?.close();
   }
 
@@ -389,5 +404,11 @@ export class Coordinator {
 /** The role-event line every server prints to stderr on each role change. */
 export function roleEventLine(change: RoleChange, at = Date.now()): string {
   const event: RoleEvent = { event: 'role', role: change.role, epoch: change.epoch, pid: process.pid, at };
+  return JSON.stringify(event);
+}
+
+/** The line a leader prints just before it gives up the seat: the end of its tenure. */
+export function seatReleasedLine(epoch: number, at = Date.now()): string {
+  const event: SeatReleasedEvent = { event: 'seat-released', epoch, pid: process.pid, at };
   return JSON.stringify(event);
 }

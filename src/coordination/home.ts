@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,8 @@ export interface HomeFiles {
   /** The short lock under which every seat acquisition or break happens. */
   readonly breakerLock: string;
   readonly leaderRecord: string;
-  readonly endpoint: string;
+  /** Where leader endpoints live: a folder for Unix sockets, a pipe-name prefix on Windows. */
+  readonly endpointBase: string;
 }
 
 /** Unix socket paths are limited to ~107 bytes; past that the socket lives in a private temp folder. */
@@ -24,25 +25,31 @@ export function homeFiles(home: string): HomeFiles {
     seatLock: path.join(home, 'leader.lock'),
     breakerLock: path.join(home, 'breaker.lock'),
     leaderRecord: path.join(home, 'leader.json'),
-    endpoint: endpointPath(home),
+    endpointBase: endpointBase(home),
   };
 }
 
 /**
- * Where a leader listens. On Windows each leader gets its own pipe name: a
- * frozen former leader may still hold its pipe. On Unix the socket file is
- * replaced by whoever holds the seat.
+ * Where a leader listens: its own socket or pipe, named after its pid. A
+ * former leader that was frozen and deposed still holds (and, closing, would
+ * unlink) its own endpoint, never its successor's.
  */
 export function endpointFor(files: HomeFiles, pid: number): string {
-  return process.platform === 'win32' ? `${files.endpoint}-${pid}` : files.endpoint;
+  return process.platform === 'win32' ? `${files.endpointBase}-${pid}` : path.join(files.endpointBase, `leader-${pid}.sock`);
 }
 
-function endpointPath(home: string): string {
+/** The pid in an endpoint file name, for cleaning up sockets of dead leaders. */
+export function endpointPid(fileName: string): number | undefined {
+  const match = /^leader-(\d+)\.sock$/.exec(fileName);
+  return match ? Number(match[1]) : undefined;
+}
+
+function endpointBase(home: string): string {
   const digest = createHash('sha256').update(home).digest('hex').slice(0, 16);
   if (process.platform === 'win32') return `\\\\.\\pipe\\baton-${digest}`;
-  const inHome = path.join(home, 'leader.sock');
-  if (inHome.length <= MAX_SOCKET_PATH) return inHome;
-  return path.join(os.tmpdir(), `baton-${digest}`, 'leader.sock');
+  // Room for "/leader-<pid>.sock" within the Unix socket path limit.
+  if (home.length + 24 <= MAX_SOCKET_PATH) return home;
+  return path.join(os.tmpdir(), `baton-${digest}`);
 }
 
 /**
@@ -54,11 +61,25 @@ export function prepareHome(files: HomeFiles): void {
     mkdirSync(files.home, { recursive: true, mode: 0o700 });
     if (process.platform !== 'win32' && statSync(files.home).uid === process.getuid?.()) chmodSync(files.home, 0o700);
     accessSync(files.home, constants.W_OK);
-    const socketFolder = path.dirname(files.endpoint);
-    if (process.platform !== 'win32' && socketFolder !== files.home) mkdirSync(socketFolder, { recursive: true, mode: 0o700 });
+    if (process.platform !== 'win32' && files.endpointBase !== files.home) mkdirSync(files.endpointBase, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new UserError(
       `BATON_HOME (${files.home}) is not a writable folder: ${(error as Error).message}. Set BATON_HOME to a folder you can write, or fix its permissions.`,
     );
+  }
+}
+
+/** Removes socket files left by leaders that died without closing them (SIGKILL, a crash). */
+export function removeDeadEndpoints(files: HomeFiles, isAlive: (pid: number) => boolean): void {
+  if (process.platform === 'win32') return; // pipes vanish with their process
+  let names: string[];
+  try {
+    names = readdirSync(files.endpointBase);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = endpointPid(name);
+    if (pid !== undefined && pid !== process.pid && !isAlive(pid)) rmSync(path.join(files.endpointBase, name), { force: true });
   }
 }

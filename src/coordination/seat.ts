@@ -1,3 +1,4 @@
+import * as realFs from 'node:fs';
 import { rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,8 +10,12 @@ import { BREAKER_RETRIES, BREAKER_STALE_MS, SEAT_STALE_MS, SEAT_UPDATE_MS } from
 
 /** Held while a process is the leader. */
 export interface Seat {
-  /** Gives the seat up. Safe to call twice, and after the seat was lost. */
-  release(): Promise<void>;
+  /**
+   * Gives the seat up. Safe to call twice, and after the seat was lost.
+   * `stillOurs` is asked under the breaker: when a successor has already
+   * taken the seat (we were frozen and deposed), its lock is left alone.
+   */
+  release(stillOurs: () => boolean): Promise<void>;
 }
 
 export interface TakeSeatOptions {
@@ -53,14 +58,7 @@ export async function tryTakeSeat(options: TakeSeatOptions): Promise<SeatAttempt
   const { files } = options;
   let releaseBreaker: () => Promise<void>;
   try {
-    releaseBreaker = await lockfile.lock(path.join(files.home, 'breaker'), {
-      lockfilePath: files.breakerLock,
-      realpath: false,
-      stale: BREAKER_STALE_MS,
-      retries: BREAKER_RETRIES,
-      // Losing the breaker mid-attempt is harmless: the seat itself is the mkdir.
-      onCompromised: () => {},
-    });
+    releaseBreaker = await acquireBreaker(files);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return { seat: undefined, reason: 'busy' };
     throw error;
@@ -68,17 +66,27 @@ export async function tryTakeSeat(options: TakeSeatOptions): Promise<SeatAttempt
   try {
     const release = (await lockSeat(options)) ?? (holderIsDeadHere(files) ? await breakAndLock(options) : undefined);
     if (!release) return { seat: undefined, reason: 'held' };
-    const seat = onceOnly(release);
     try {
       await options.whileBreakerHeld();
     } catch (error) {
-      await seat.release();
+      await release().catch(() => undefined);
       throw error;
     }
-    return { seat };
+    return { seat: heldSeat(files) };
   } finally {
     await releaseBreaker().catch(() => undefined);
   }
+}
+
+function acquireBreaker(files: HomeFiles): Promise<() => Promise<void>> {
+  return lockfile.lock(path.join(files.home, 'breaker'), {
+    lockfilePath: files.breakerLock,
+    realpath: false,
+    stale: BREAKER_STALE_MS,
+    retries: BREAKER_RETRIES,
+    // Losing the breaker mid-attempt is harmless: the seat itself is the mkdir.
+    onCompromised: () => {},
+  });
 }
 
 async function lockSeat(options: TakeSeatOptions): Promise<(() => Promise<void>) | undefined> {
@@ -115,14 +123,28 @@ export function seatLooksStale(files: HomeFiles, now = Date.now()): boolean {
   }
 }
 
-function onceOnly(release: () => Promise<void>): Seat {
+/**
+ * The seat of this process. Releasing happens under the breaker, so no one
+ * can be taking the seat at that moment: if the record still names us the
+ * lock folder is ours to remove; if not, a successor owns it and we only drop
+ * proper-lockfile's bookkeeping (its refresh timer and exit hook) without
+ * touching the folder.
+ */
+function heldSeat(files: HomeFiles): Seat {
   let released = false;
   return {
-    async release() {
+    async release(stillOurs) {
       if (released) return;
       released = true;
-      // After a compromise proper-lockfile has already let go; nothing more to do.
-      await release().catch(() => undefined);
+      const releaseBreaker = await acquireBreaker(files).catch(() => undefined);
+      try {
+        const keepFolder = !stillOurs();
+        const fs = keepFolder ? { ...realFs, rmdir: (_path: string, callback: (error?: Error) => void) => callback() } : realFs;
+        // After a compromise proper-lockfile has already let go; ENOTACQUIRED is expected then.
+        await lockfile.unlock(path.join(files.home, 'leader'), { lockfilePath: files.seatLock, realpath: false, fs } as lockfile.UnlockOptions).catch(() => undefined);
+      } finally {
+        await releaseBreaker?.().catch(() => undefined);
+      }
     },
   };
 }

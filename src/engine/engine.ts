@@ -154,6 +154,8 @@ export class Engine {
     this.active.set(root, run);
     const started = this.scanAndStart(root, settings, options.force === true, run);
     markStarted(started);
+    // Only joiners await run.started; the caller gets `started` itself.
+    run.started.catch(() => undefined);
     return started;
   }
 
@@ -163,13 +165,14 @@ export class Engine {
       this.emit(progress);
     };
     let scan: ScanResult;
+    let codebase: CodebaseRecord;
     try {
       scan = await this.scan(root, settings, run.controller.signal);
+      codebase = this.store.beginIndexing(root, settings, reset);
     } catch (error) {
       if (this.active.get(root) === run) this.active.delete(root);
       throw error;
     }
-    const codebase = this.store.beginIndexing(root, settings, reset);
     this.vectors.forget(codebase.id);
     report({ ...initialProgress(root, 'indexing'), totalFiles: scan.files.length });
     const done = this.enqueue(root, () => this.runFull(codebase, scan, run.controller.signal, report)).finally(() => {

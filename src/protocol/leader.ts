@@ -34,3 +34,11 @@ export const roleEventSchema = z.object({
   pid: z.number().int().positive(),
   at: z.number(),
 });
+
+/** Printed by a leader just before it gives up the seat (clean stop or step-down). */
+export interface SeatReleasedEvent {
+  readonly event: 'seat-released';
+  readonly epoch: number;
+  readonly pid: number;
+  readonly at: number;
+}

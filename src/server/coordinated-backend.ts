@@ -39,6 +39,7 @@ export class CoordinatedBackend implements ToolBackend {
         const started = await this.engine.startIndex(root, { ...params, joinRunning });
         return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount };
       });
+      tracker.arm();
       return {
         output: {
           path: accepted.root,

@@ -1,5 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { Coordinator, roleEventLine } from '../coordination/coordinator.ts';
+import { Coordinator, roleEventLine, seatReleasedLine } from '../coordination/coordinator.ts';
 import { configFromEnv } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { errorMessage } from '../engine/errors.ts';
@@ -28,6 +28,7 @@ export async function runStdioServer(): Promise<void> {
     process.stderr.write(`${roleEventLine(change)}\n`);
     status.changed(true);
   });
+  coordinator.onResign((epoch) => process.stderr.write(`${seatReleasedLine(epoch)}\n`));
   coordinator.onProgress(() => status.changed(false));
   server.server.oninitialized = () => {
     const client = server.server.getClientVersion();

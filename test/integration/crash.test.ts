@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { writeTree } from '../helpers/fixture-repo.ts';
+import { generatedTree, indexSnapshot as snapshot } from '../helpers/index-snapshot.ts';
 import { CLI, tempFolder } from '../helpers/paths.ts';
 
 const project = tempFolder('crash-project');
@@ -13,11 +14,7 @@ const crashedHome = tempFolder('crash-home');
 const cleanHome = tempFolder('clean-home');
 
 before(() => {
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 1500; i++) {
-    files[`pkg${i % 30}/module${i}.ts`] = Array.from({ length: 12 }, (_, j) => `export function op${i}x${j}(value: number): number {\n  return value * ${j} + ${i};\n}\n`).join('\n');
-  }
-  writeTree(project.path, files);
+  writeTree(project.path, generatedTree(1500));
 });
 
 after(() => {
@@ -28,20 +25,6 @@ after(() => {
 
 function openIndex(home: string): DatabaseSync {
   return new DatabaseSync(path.join(home, 'index.db'));
-}
-
-/** What a finished index holds, independent of row ids. */
-function snapshot(home: string): { files: string[]; chunks: string[] } {
-  const db = openIndex(home);
-  try {
-    const files = (db.prepare(`SELECT path || ':' || hash AS f FROM files ORDER BY path`).all() as { f: string }[]).map((row) => row.f);
-    const chunkSql = `SELECT f.path || ':' || c.start_line || '-' || c.end_line || ':' || c.content_hash AS c
-      FROM chunks c JOIN files f ON f.id = c.file_id ORDER BY 1`;
-    const chunks = (db.prepare(chunkSql).all() as { c: string }[]).map((row) => row.c);
-    return { files, chunks };
-  } finally {
-    db.close();
-  }
 }
 
 test('SIGKILL in the middle of indexing leaves a consistent index, and the next run completes it exactly', async () => {

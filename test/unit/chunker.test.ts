@@ -267,11 +267,15 @@ for (const [name, sample] of Object.entries(SAMPLES)) {
     assertWithinLimit(chunks, LIMITS.maxChars);
   });
 
-  test(`${name}: with the default limit the whole file is one chunk`, async () => {
+  test(`${name}: with the default limit, fewer and bigger chunks still name every definition`, async () => {
     const chunks = await new Chunker().chunk(sample.text, language(sample.path));
-    assert.equal(chunks.length, 1);
-    assert.equal(chunks[0]!.content, sourceLines(sample.text, 1, linesOf(sample.text).length));
-    for (const [definition] of expected.starts) assert.ok(symbolsOf(chunks[0]!).includes(definition), definition);
+    const small = await chunker.chunk(sample.text, language(sample.path));
+    assert.ok(chunks.length <= 2 && chunks.length < small.length, `${chunks.length} chunks`);
+    assertEachLineOnce(chunks, sample.text);
+    assertContentIsSource(chunks, sample.text);
+    for (const [definition, startLine] of expected.starts) {
+      assert.ok(symbolsOf(chunkHolding(chunks, startLine)).includes(definition), `${definition} missing`);
+    }
   });
 }
 
@@ -375,6 +379,26 @@ test('a node that cannot be split at syntax is cut by lines, without overlap', a
   assert.ok(symbolsOf(chunks.at(-1)!).includes('after'));
 });
 
+test('a bundle wrapped in one function call is chunked at the functions inside it', async () => {
+  // Bundlers wrap a whole file in `(() => { … })()`: a chain of single-child nodes to descend.
+  const functions = Array.from(
+    { length: 60 },
+    (_, index) => `function helper${index}(input) {\n  const doubled = input * 2;\n  return doubled + ${index};\n}`,
+  );
+  const text = `var lib = {}; ((module) => {\n"use strict";\n${functions.join('\n\n')}\nmodule.exports = lib;\n})(lib);\n`;
+  const chunks = await new Chunker().chunk(text, language('dist/bundle.js'));
+  assertEachLineOnce(chunks, text);
+  assertWithinLimit(chunks, 2000);
+  for (let index = 0; index < 60; index++) {
+    const first = lineOf(text, `function helper${index}(`);
+    const chunk = chunkHolding(chunks, first);
+    assert.ok(chunk.endLine >= first + 3, `helper${index} is cut`);
+    assert.ok(symbolsOf(chunk).includes(`helper${index}`), `helper${index} missing from "${chunk.symbols}"`);
+  }
+  // Locals inside the wrapper are not symbols; its functions are.
+  assert.ok(chunks.every((chunk) => !symbolsOf(chunk).includes('doubled')));
+});
+
 test('deeply nested code neither overflows the stack nor loses lines', async () => {
   const branches = Array.from({ length: 800 }, (_, index) => `if (x === ${index}) {\n  y = ${index};\n} else `).join('');
   const text = `function pick(x, y) {\n${branches}{\n  y = -1;\n}\nreturn y;\n}\n`;
@@ -436,13 +460,20 @@ function assertLineChunks(chunks: Chunk[], text: string, maxChars: number): void
 }
 
 test('splitter "langchain" chunks code by lines, with overlap and no symbols', async () => {
-  const sample = SAMPLES.typescript;
-  const chunks = await chunker.chunk(sample.text, language(sample.path), 'langchain');
-  assert.ok(chunks.length > 3);
-  assertLineChunks(chunks, sample.text, LIMITS.maxChars);
-  for (const chunk of chunks) assert.equal(chunk.symbols, '');
-  const overlapping = chunks.slice(1).filter((chunk, index) => chunk.startLine <= chunks[index]!.endLine);
-  assert.ok(overlapping.length > 0, 'some neighbours share lines');
+  for (const sample of [SAMPLES.typescript, SAMPLES.python]) {
+    const chunks = await chunker.chunk(sample.text, language(sample.path), 'langchain');
+    assert.ok(chunks.length > 3);
+    assertLineChunks(chunks, sample.text, LIMITS.maxChars);
+    for (const chunk of chunks) assert.equal(chunk.symbols, '');
+  }
+  // Where no blank line offers a cut, neighbours share lines.
+  const dense = Array.from({ length: 60 }, (_, index) => `  total += compute(${index}, values[${index}]);`).join('\n');
+  const text = `function dense(values) {\n  let total = 0;\n${dense}\n  return total;\n}\n`;
+  const chunks = await chunker.chunk(text, language('src/dense.js'), 'langchain');
+  assertLineChunks(chunks, text, LIMITS.maxChars);
+  for (let index = 1; index < chunks.length; index++) {
+    assert.equal(chunks[index]!.startLine, chunks[index - 1]!.endLine + 1 - LIMITS.overlapLines);
+  }
 });
 
 const TEXT_FILES: Record<string, string> = {
@@ -471,9 +502,12 @@ for (const [path, text] of Object.entries(TEXT_FILES)) {
     assert.ok(chunks.length > 3, `${chunks.length} chunks`);
     assertLineChunks(chunks, text, LIMITS.maxChars);
     if (!path.endsWith('.md')) {
-      // No blank lines to cut at: neighbours share exactly overlapLines lines.
+      // No blank lines to cut at: neighbours share overlapLines lines, at most a quarter of the chunk.
       for (let index = 1; index < chunks.length; index++) {
-        assert.equal(chunks[index]!.startLine, chunks[index - 1]!.endLine + 1 - LIMITS.overlapLines);
+        const previous = chunks[index - 1]!;
+        const overlap = Math.min(LIMITS.overlapLines, Math.floor((previous.endLine - previous.startLine + 1) / 4));
+        assert.ok(overlap > 0);
+        assert.equal(chunks[index]!.startLine, previous.endLine + 1 - overlap);
       }
     }
   });
@@ -517,19 +551,16 @@ test('CRLF files get the same line numbers and chunks as LF files', async () => 
     const crlf = sample.text.replace(/\n/g, '\r\n');
     for (const splitter of ['ast', 'langchain'] as const) {
       const lf = await chunker.chunk(sample.text, language(sample.path), splitter);
-      const crlfChunks = await chunker.chunk(crlf, language(sample.path), splitter);
-      const ranges = (chunks: Chunk[]): number[][] => chunks.map((chunk) => [chunk.startLine, chunk.endLine]);
-      assert.deepEqual(ranges(crlfChunks), ranges(lf), `${sample.path} ${splitter}`);
-      assert.deepEqual(
-        crlfChunks.map((chunk) => chunk.symbols),
-        lf.map((chunk) => chunk.symbols),
-      );
-      for (const [index, chunk] of crlfChunks.entries()) {
-        assert.ok(!chunk.content.endsWith('\r'), 'no stray carriage return at the end');
-        assert.equal(chunk.content.replace(/\r\n/g, '\n'), lf[index]!.content);
-      }
+      assert.deepEqual(await chunker.chunk(crlf, language(sample.path), splitter), lf, `${sample.path} ${splitter}`);
     }
   }
+  // A CR alone is not a line break (tree-sitter does not count it either).
+  const text = 'const a = 1;\rconst b = 2;\nconst c = 3;\n';
+  const chunks = await chunker.chunk(text, language('src/cr.ts'));
+  assert.deepEqual(
+    chunks.map((chunk) => [chunk.startLine, chunk.endLine, chunk.content]),
+    [[1, 2, 'const a = 1;\rconst b = 2;\nconst c = 3;']],
+  );
 });
 
 test('invalid syntax is chunked anyway, keeping the definitions tree-sitter recovers', async () => {
@@ -580,9 +611,71 @@ test('concurrent calls for different grammars each parse with their own', async 
   }
 });
 
+test('many chunkers in one process share the grammars they load', async () => {
+  // Each grammar load takes megabytes of WASM memory that is never freed: a few
+  // hundred loads used to exhaust it ("table index is out of bounds").
+  const sample = SAMPLES.cpp;
+  const expected = await chunker.chunk(sample.text, language(sample.path));
+  for (let index = 0; index < 600; index++) {
+    const chunks = await new Chunker({ limits: LIMITS }).chunk(sample.text, language(sample.path));
+    if (index % 100 === 0) assert.deepEqual(chunks, expected);
+  }
+});
+
 test('a grammar that cannot be loaded falls back to lines', async () => {
   const text = SAMPLES.typescript.text;
   const chunks = await chunker.chunk(text, { id: 'typescript', grammar: 'no-such-grammar' });
   assert.ok(chunks.length > 1);
   assertLineChunks(chunks, text, LIMITS.maxChars);
+});
+
+// ── generated cases ─────────────────────────────────────────────────────────
+
+/**
+ * What AST chunks satisfy for any text and limit: in line order, every line
+ * in exactly one chunk except blank ones (a blank stretch cut off by lines
+ * makes no chunk) and a line longer than the limit (several pieces of it).
+ */
+function assertPartition(chunks: Chunk[], text: string, maxChars: number): void {
+  const lines = linesOf(text);
+  let next = 1;
+  let previous: Chunk | undefined;
+  for (const chunk of chunks) {
+    const piecesOfOneLine = previous && previous.startLine === previous.endLine && chunk.startLine === previous.startLine && chunk.endLine === chunk.startLine;
+    if (!piecesOfOneLine) {
+      assert.ok(chunk.startLine >= next, `chunk ${chunk.startLine}-${chunk.endLine} overlaps the one before`);
+      const skipped = lines.slice(next - 1, chunk.startLine - 1);
+      assert.ok(skipped.every((line) => !line.trim()), `lines ${next}-${chunk.startLine - 1} lost`);
+    }
+    const source = sourceLines(text, chunk.startLine, chunk.endLine);
+    if (chunk.startLine === chunk.endLine) assert.ok(source.includes(chunk.content));
+    else assert.equal(chunk.content, source);
+    assert.ok(chunk.content.length <= maxChars, `${chunk.content.length} > ${maxChars}`);
+    next = chunk.endLine + 1;
+    previous = chunk;
+  }
+  assert.ok(lines.slice(next - 1).every((line) => !line.trim()), `lines from ${next} lost`);
+}
+
+/** A small deterministic generator, so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+test('any sample, cut anywhere and chunked at any limit, is partitioned (generated cases)', async () => {
+  const next = random(7);
+  const samples = Object.values(SAMPLES);
+  for (let round = 0; round < 150; round++) {
+    const sample = samples[round % samples.length]!;
+    // Dropping lines at random makes syntax errors of every kind.
+    const lines = linesOf(sample.text).filter(() => next() > 0.15);
+    const text = lines.join('\n') + '\n';
+    const maxChars = 30 + Math.floor(next() * 800);
+    const limited = new Chunker({ limits: { maxChars, overlapLines: 2 } });
+    assertPartition(await limited.chunk(text, language(sample.path)), text, maxChars);
+  }
 });

@@ -68,16 +68,19 @@ export function chunkSyntaxTree(root: SyntaxNode, text: string, limits: ChunkLim
   return pieces.flatMap((piece) => toChunks(piece, lines, noOverlap));
 }
 
-/** Adds pieces for `nodes`, which cover rows first..last, splitting oversized ones at their children. */
+/**
+ * Adds pieces for the children of `parents`, which together cover rows
+ * first..last, splitting oversized ones at their own children.
+ */
 function splitNodes(parents: SyntaxNode[], first: number, last: number, scope: Scope, context: Context): void {
-  const units = unitsCovering(childrenOf(parents), first, last);
+  const units = unitsCovering(childrenOf(parents), first, last, context);
   const header = scope.depth > 0 ? headerLength(units, parents, context) : 0;
   for (let index = 0; index < units.length; index++) {
     const unit = units[index]!;
     const heads = scope.heads.filter((head) => head.row >= unit.first && head.row <= unit.last);
     // The body after a header is split when the two do not fit together, so that the header can join its start.
     const from = index === header && header > 0 ? units[0]!.first : unit.first;
-    if (scope.depth < MAX_DEPTH && isOversized(from, unit.last, context) && hasChildren(unit)) {
+    if (scope.depth < MAX_DEPTH && isOversized(from, unit.last, context) && isSplittable(unit)) {
       const inner: Scope = {
         local: scope.local || unit.nodes.some(isFunctionLike),
         depth: scope.depth + 1,
@@ -131,7 +134,7 @@ function isOversized(first: number, last: number, context: Context): boolean {
 }
 
 /** Whether a unit can be split: it has more than one line (to cut between) and child nodes (to cut at). */
-function hasChildren(unit: Unit): boolean {
+function isSplittable(unit: Unit): boolean {
   return unit.last > unit.first && unit.nodes.some((node) => node.childCount > 0);
 }
 
@@ -148,7 +151,7 @@ function childrenOf(parents: SyntaxNode[]): SyntaxNode[] {
  * the previous unit to its own end, the last one also the rows after it.
  * A comment or attribute directly above a node is left for that node.
  */
-function unitsCovering(nodes: SyntaxNode[], first: number, last: number): Unit[] {
+function unitsCovering(nodes: SyntaxNode[], first: number, last: number, context: Context): Unit[] {
   const units: Unit[] = [];
   let next = first;
   for (let index = 0; index < nodes.length; index++) {
@@ -160,7 +163,7 @@ function unitsCovering(nodes: SyntaxNode[], first: number, last: number): Unit[]
       if (previous && end >= previous.first) previous.nodes.push(node);
       continue;
     }
-    if (leadsInto(node, end, nodes[index + 1])) continue;
+    if (leadsInto(node, end, nodes[index + 1], context)) continue;
     units.push({ first: next, last: end, nodes: [node] });
     next = end + 1;
   }
@@ -170,9 +173,18 @@ function unitsCovering(nodes: SyntaxNode[], first: number, last: number): Unit[]
   return units;
 }
 
-/** Whether `node` is a comment or attribute that belongs to `following`, which starts on its next line. */
-function leadsInto(node: SyntaxNode, end: number, following: SyntaxNode | undefined): boolean {
-  return !!following && following.startPosition.row <= end + 1 && isLeadingTrivia(node);
+/**
+ * Whether `node` is a comment or attribute that belongs to `following`, which
+ * starts on its next line. Not a long one (a licence): left apart, it can be
+ * cut by lines on its own, while `following` keeps its own chunk and name.
+ */
+function leadsInto(node: SyntaxNode, end: number, following: SyntaxNode | undefined, context: Context): boolean {
+  return (
+    !!following &&
+    following.startPosition.row <= end + 1 &&
+    isLeadingTrivia(node) &&
+    context.lines.size(node.startPosition.row, end) <= context.maxChars / 2
+  );
 }
 
 /** The last row a node occupies; a node ending right after a newline ends on the line before. */
@@ -222,18 +234,14 @@ function moveBlankLinesBack(pieces: Piece[], lines: LineIndex): Piece[] {
   return kept;
 }
 
-/**
- * Merges neighbours when the result fits and one of them is small, or the
- * first is a header. A chunk must not end with the start of something else,
- * so a header joins the piece before it only if that is no more than the
- * small start of its container (`impl A {` then `fn b() {`), and then only
- * along with the piece after it.
- */
+/** A piece while merging; `opens` when it starts with a header, so at the start of a container. */
+type MergedPiece = Piece & { opens: boolean };
+
+/** Merges neighbours when the result fits and one of them is small, or the first is a header. */
 function mergeSmallPieces(pieces: Piece[], context: Context): Piece[] {
   const { lines, maxChars } = context;
-  const small = maxChars / 4;
   const sizes = pieces.map((piece) => lines.size(piece.first, piece.last));
-  const merged: (Piece & { opens: boolean })[] = [];
+  const merged: MergedPiece[] = [];
   let previousSize = 0;
   pieces.forEach((piece, index) => {
     const size = sizes[index]!;
@@ -241,14 +249,7 @@ function mergeSmallPieces(pieces: Piece[], context: Context): Piece[] {
     // A header too big to join what follows is left to the usual rule.
     const glued = piece.glued && size + nextSize <= maxChars;
     const previous = merged[merged.length - 1];
-    const fits = previousSize + size <= maxChars;
-    const joins =
-      fits &&
-      (previous?.glued ||
-        (glued
-          ? !!previous?.opens && previousSize < small && previousSize + size + nextSize <= maxChars
-          : previousSize < small || size < small));
-    if (previous && joins) {
+    if (previous && joinsPrevious(previous, previousSize, size, glued ? nextSize : undefined, maxChars)) {
       previous.last = piece.last;
       previous.names = unique([...previous.names, ...piece.names]);
       previous.glued = glued;
@@ -259,6 +260,21 @@ function mergeSmallPieces(pieces: Piece[], context: Context): Piece[] {
     previousSize = size;
   });
   return merged;
+}
+
+/**
+ * Whether a piece of `size` joins the merged piece before it. `gluedTo` is,
+ * for a header, the size of the piece it must stay with. A chunk must not end
+ * with the start of something else, so a header joins the piece before only
+ * if that is no more than the small start of its container (`impl A {` then
+ * `fn b() {`), and only if what follows the header fits as well.
+ */
+function joinsPrevious(previous: MergedPiece, previousSize: number, size: number, gluedTo: number | undefined, maxChars: number): boolean {
+  if (previousSize + size > maxChars) return false;
+  if (previous.glued) return true;
+  const small = maxChars / 4;
+  if (gluedTo === undefined) return previousSize < small || size < small;
+  return previous.opens && previousSize < small && previousSize + size + gluedTo <= maxChars;
 }
 
 /** A piece becomes one chunk, or several when it could not be split at syntax (a long literal, a minified line). */

@@ -8,7 +8,8 @@ import { splitText } from './text-splitter.ts';
  * Turns a file's text into chunks: at syntax boundaries when a grammar is
  * shipped for its language and the AST splitter is asked for, by lines
  * otherwise. A grammar that fails to load or parse falls back to lines, so a
- * file is never lost for want of a parser.
+ * file is never lost for want of a parser. CRLF line endings are read as LF:
+ * a file checked out on Windows gets the same chunks (and contents) as on Linux.
  */
 export class Chunker {
   private readonly grammars: GrammarLoader;
@@ -19,7 +20,8 @@ export class Chunker {
     this.limits = options.limits ?? DEFAULT_CHUNK_LIMITS;
   }
 
-  async chunk(text: string, language: LanguageInfo, splitter: SplitterKind = 'ast'): Promise<Chunk[]> {
+  async chunk(source: string, language: LanguageInfo, splitter: SplitterKind = 'ast'): Promise<Chunk[]> {
+    const text = source.includes('\r\n') ? source.replace(/\r\n/g, '\n') : source;
     if (splitter === 'ast' && language.grammar) {
       const chunks = await this.chunkWithGrammar(text, language.grammar);
       if (chunks) return chunks;
@@ -37,6 +39,9 @@ export class Chunker {
     if (!tree) return undefined;
     try {
       return chunkSyntaxTree(tree.rootNode, text, this.limits);
+    } catch {
+      // A tree this code cannot handle must not cost the file its chunks.
+      return undefined;
     } finally {
       tree.delete();
     }

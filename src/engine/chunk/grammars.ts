@@ -25,12 +25,34 @@ export function grammarDirectory(): string {
   return path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
 }
 
-/** Loads the tree-sitter runtime once and each grammar on first use. Nothing is downloaded. */
+/**
+ * The tree-sitter runtime, grammars and parser, shared by every loader in the
+ * process: the runtime is a singleton inside web-tree-sitter anyway, and what
+ * lives in its WASM memory is never given back (a grammar takes megabytes; a
+ * few hundred loads exhaust it), so each grammar file is loaded once.
+ */
+let runtime: Promise<void> | undefined;
+const loadedLanguages = new Map<string, Promise<Language>>();
+let sharedParser: Parser | undefined;
+
+function loadRuntime(directory: string): Promise<void> {
+  runtime ??= treeSitter.Parser.init({ locateFile: (file: string) => path.join(directory, file) });
+  return runtime;
+}
+
+function loadLanguage(directory: string, grammar: string): Promise<Language> {
+  const file = path.join(directory, `tree-sitter-${grammar}.wasm`);
+  let loading = loadedLanguages.get(file);
+  if (!loading) {
+    loading = loadRuntime(directory).then(() => treeSitter.Language.load(file));
+    loadedLanguages.set(file, loading);
+  }
+  return loading;
+}
+
+/** Loads the tree-sitter runtime and each grammar on first use. Nothing is downloaded. */
 export class GrammarLoader {
   private readonly directory: string;
-  private runtime: Promise<void> | undefined;
-  private readonly languages = new Map<string, Promise<Language>>();
-  private parserInstance: Parser | undefined;
 
   constructor(directory = grammarDirectory()) {
     this.directory = directory;
@@ -43,23 +65,9 @@ export class GrammarLoader {
    * other grammars cannot switch it under this one.
    */
   async parse(text: string, grammar: string): Promise<Tree | null> {
-    const language = await this.language(grammar);
-    const parser = (this.parserInstance ??= new treeSitter.Parser());
+    const language = await loadLanguage(this.directory, grammar);
+    const parser = (sharedParser ??= new treeSitter.Parser());
     parser.setLanguage(language);
     return parser.parse(text);
-  }
-
-  private language(grammar: string): Promise<Language> {
-    let loading = this.languages.get(grammar);
-    if (!loading) {
-      loading = this.init().then(() => treeSitter.Language.load(path.join(this.directory, `tree-sitter-${grammar}.wasm`)));
-      this.languages.set(grammar, loading);
-    }
-    return loading;
-  }
-
-  private init(): Promise<void> {
-    this.runtime ??= treeSitter.Parser.init({ locateFile: (file: string) => path.join(this.directory, file) });
-    return this.runtime;
   }
 }

@@ -69,10 +69,6 @@ const DECLARATION_LISTS = new Set(['lexical_declaration', 'variable_declaration'
 
 const MAX_NAME_LENGTH = 120;
 
-export function isDefinition(node: SyntaxNode): boolean {
-  return DEFINITION_TYPES.has(node.type);
-}
-
 /** Whether what is declared inside `node` is local to a function. */
 export function isFunctionLike(node: SyntaxNode): boolean {
   return FUNCTION_TYPES.has(node.type);
@@ -85,7 +81,7 @@ export function isLeadingTrivia(node: SyntaxNode): boolean {
 }
 
 /** The name a definition introduces, or undefined when it has none that can be read. */
-export function definitionName(node: SyntaxNode, depth = 0): string | undefined {
+function definitionName(node: SyntaxNode, depth = 0): string | undefined {
   if (depth > 6) return undefined;
   const type = node.type;
   if (NAME_TYPES.has(type)) return node.text.length <= MAX_NAME_LENGTH ? node.text : undefined;
@@ -124,40 +120,40 @@ function ownName(node: SyntaxNode, type: string, local: boolean): string | undef
   return definitionName(node);
 }
 
+/** How deep member names are collected: a namespace's classes' methods, no further. */
+const MAX_MEMBER_DEPTH = 3;
+
 /**
- * Names defined by `node`: its own, and one level of members inside its body
- * (methods of a class, functions of an impl block or module). A function's
- * body holds its locals and helpers, not names to find it by.
+ * Names defined by `node`: its own, and those of its members (methods of a
+ * class, classes of a namespace or module, functions of an impl block). A
+ * function's body holds its locals and helpers, not names to find it by.
  */
 export function namesDefinedBy(node: SyntaxNode, local = false): string[] {
-  const type = node.type;
-  if (type === 'ERROR') return namesInside(node, local);
-  if (!DEFINITION_TYPES.has(type)) return [];
-  const own = ownName(node, type, local);
-  const names = own ? [own] : [];
-  const owner = unwrap(node, type);
-  if (FUNCTION_TYPES.has(owner === node ? type : owner.type)) return names;
-  const body = owner.childForFieldName('body');
-  if (body) {
-    for (const member of body.namedChildren) {
-      const name = member && nameDefinedBy(member, local);
-      if (name) names.push(name);
-    }
-  }
+  const names: string[] = [];
+  collectNames(node, local, 0, names);
   return names;
 }
 
-/**
- * Definitions directly inside a syntax error: tree-sitter wraps what it could
- * not place (often a whole stretch of a file) and keeps whole definitions in it.
- */
-function namesInside(error: SyntaxNode, local: boolean): string[] {
-  const names: string[] = [];
-  for (const child of error.namedChildren) {
-    const name = child && nameDefinedBy(child, local);
-    if (name) names.push(name);
+function collectNames(node: SyntaxNode, local: boolean, depth: number, names: string[]): void {
+  const type = node.type;
+  if (type === 'ERROR') {
+    // Tree-sitter wraps what it could not place (often a whole stretch of a file)
+    // and keeps whole definitions in it.
+    if (depth < MAX_MEMBER_DEPTH) collectMembers(node, local, depth, names);
+    return;
   }
-  return names;
+  if (!DEFINITION_TYPES.has(type)) return;
+  const own = ownName(node, type, local);
+  if (own) names.push(own);
+  if (depth >= MAX_MEMBER_DEPTH) return;
+  const owner = unwrap(node, type);
+  if (FUNCTION_TYPES.has(owner === node ? type : owner.type)) return;
+  const body = owner.childForFieldName('body');
+  if (body) collectMembers(body, local, depth, names);
+}
+
+function collectMembers(parent: SyntaxNode, local: boolean, depth: number, names: string[]): void {
+  for (const member of parent.namedChildren) if (member) collectNames(member, local, depth + 1, names);
 }
 
 /** The definition inside a wrapper (`export class`, a decorated Python class), or the node itself. */

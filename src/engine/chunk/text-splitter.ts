@@ -18,7 +18,7 @@ export function splitRows(lines: LineIndex, first: number, last: number, limits:
   const chunks: Chunk[] = [];
   while (first <= last) {
     if (lines.size(first, first) > limits.maxChars) {
-      chunks.push(...splitLongLine(lines.slice(first, first), first + 1, limits.maxChars));
+      for (const piece of splitLongLine(lines.slice(first, first), first + 1, limits.maxChars)) chunks.push(piece);
       first++;
       continue;
     }

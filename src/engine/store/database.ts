@@ -13,13 +13,15 @@ export const DATABASE_FILE = 'index.db';
  * of failing.
  */
 export function openDatabase(home: string): DatabaseSync {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
   const file = path.join(home, DATABASE_FILE);
   let db: DatabaseSync;
   try {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
     db = new DatabaseSync(file, { timeout: 10_000 });
   } catch (error) {
-    throw new UserError(`cannot open the index database at ${file}: ${(error as Error).message}. Check that BATON_HOME (${home}) is a writable folder.`);
+    throw new UserError(
+      `BATON_HOME (${home}) is not a writable folder: cannot open the index database (${(error as Error).message}). Set BATON_HOME to a folder you can write, or fix its permissions.`,
+    );
   }
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');

@@ -115,14 +115,17 @@ function toRecord(row: CodebaseRow): CodebaseRecord {
 export class IndexStore {
   readonly db: DatabaseSync;
   private fence: WriteFence | undefined;
+  /** Recorded on the rows this process writes, so that any row can be traced to its leader. */
+  private writerEpoch = 0;
   private readonly statements = new Map<string, StatementSync>();
 
   constructor(db: DatabaseSync) {
     this.db = db;
   }
 
-  setWriteFence(fence: WriteFence | undefined): void {
+  setWriteFence(fence: WriteFence | undefined, writerEpoch = 0): void {
     this.fence = fence;
+    this.writerEpoch = writerEpoch;
   }
 
   close(): void {
@@ -200,13 +203,13 @@ export class IndexStore {
       if (existing) {
         this.statement(
           `UPDATE codebases SET status = 'indexing', settings = ?, processed_files = 0, total_files = 0,
-             message = '', started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ?`,
-        ).run(JSON.stringify(settings), now, now, existing.id);
+             message = '', started_at = ?, finished_at = NULL, updated_at = ?, writer_epoch = ? WHERE id = ?`,
+        ).run(JSON.stringify(settings), now, now, this.writerEpoch, existing.id);
       } else {
         this.statement(
-          `INSERT INTO codebases(root, status, settings, created_at, started_at, updated_at)
-           VALUES (?, 'indexing', ?, ?, ?, ?)`,
-        ).run(root, JSON.stringify(settings), now, now, now);
+          `INSERT INTO codebases(root, status, settings, created_at, started_at, updated_at, writer_epoch)
+           VALUES (?, 'indexing', ?, ?, ?, ?, ?)`,
+        ).run(root, JSON.stringify(settings), now, now, now, this.writerEpoch);
       }
       const record = this.codebaseByRoot(root)!;
       this.db.exec(ftsTableSql(ftsTableName(record.id)));
@@ -289,26 +292,27 @@ export class IndexStore {
       | undefined;
     if (update.chunks === null) {
       if (existing) {
-        this.statement('UPDATE files SET size = ?, mtime_ms = ? WHERE id = ?').run(update.size, update.mtimeMs, existing.id);
+        this.statement('UPDATE files SET size = ?, mtime_ms = ?, writer_epoch = ? WHERE id = ?').run(update.size, update.mtimeMs, this.writerEpoch, existing.id);
       }
       return;
     }
     let fileId: number;
     if (existing) {
       this.deleteChunksOf(fts, existing.id);
-      this.statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, chunk_count = ? WHERE id = ?').run(
+      this.statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, chunk_count = ?, writer_epoch = ? WHERE id = ?').run(
         update.size,
         update.mtimeMs,
         update.hash,
         update.language,
         update.chunks.length,
+        this.writerEpoch,
         existing.id,
       );
       fileId = existing.id;
     } else {
       const inserted = this.statement(
-        'INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, chunk_count) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(codebaseId, update.path, update.size, update.mtimeMs, update.hash, update.language, update.chunks.length);
+        'INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, chunk_count, writer_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(codebaseId, update.path, update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, this.writerEpoch);
       fileId = Number(inserted.lastInsertRowid);
     }
     const insertChunk = this.statement(

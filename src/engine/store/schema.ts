@@ -25,6 +25,8 @@ export const MIGRATIONS: readonly string[] = [
     file_count INTEGER NOT NULL DEFAULT 0,
     chunk_count INTEGER NOT NULL DEFAULT 0,
     message TEXT NOT NULL DEFAULT '',
+    -- epoch of the leader that last wrote the row (0 outside an election)
+    writer_epoch INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
     started_at INTEGER NOT NULL,
     finished_at INTEGER,
@@ -40,6 +42,7 @@ export const MIGRATIONS: readonly string[] = [
     hash TEXT NOT NULL,
     language TEXT NOT NULL,
     chunk_count INTEGER NOT NULL,
+    writer_epoch INTEGER NOT NULL DEFAULT 0,
     UNIQUE (codebase_id, path)
   );
 

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { StatusReport } from '../src/engine/engine.ts';
+import type { IndexProgress } from '../src/engine/progress.ts';
+
+const CHILD = fileURLToPath(new URL('./index-child.ts', import.meta.url));
+
+export interface IndexRun {
+  /** The run itself: engine opened (database included) until the run is done. */
+  readonly ms: number;
+  /** The whole process: Node start-up, module loading, the run, exit. */
+  readonly processMs: number;
+  /** Peak resident set size of the indexing process, in bytes. */
+  readonly peakRssBytes: number;
+  readonly status: StatusReport;
+}
+
+/** Indexes `root` into `home` in a child process (bench/index-child.ts) and measures it. */
+export async function indexInChildProcess(root: string, home: string, options: { force?: boolean; maxFiles: number }): Promise<IndexRun> {
+  const args = [CHILD, root, home, ...(options.force ? ['--force'] : [])];
+  const start = performance.now();
+  const { code, stdout, stderr } = await run(process.execPath, args, { ...process.env, BATON_MAX_FILES: String(options.maxFiles) });
+  const processMs = performance.now() - start;
+  if (code !== 0) throw new Error(`indexing process exited with ${code}: ${stderr.trim()}`);
+  const report = JSON.parse(stdout) as { ms: number; final: IndexProgress; status: StatusReport; peakRssBytes: number };
+  if (report.final.phase !== 'done') throw new Error(`indexing ended ${report.final.phase}: ${report.final.message}`);
+  return { ms: report.ms, processMs, peakRssBytes: report.peakRssBytes, status: report.status };
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (data: string) => (stdout += data));
+    child.stderr.setEncoding('utf8').on('data', (data: string) => (stderr += data));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
