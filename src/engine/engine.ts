@@ -5,7 +5,7 @@ import type { EngineConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { OpenAiEmbedder } from './embed/openai-embedder.ts';
 import { FencedError, UserError, errorMessage } from './errors.ts';
-import { ftsExpression } from './fts-query.ts';
+import { termsExpression } from './fts-query.ts';
 import { IndexPass, type RunCounts } from './indexer.ts';
 import { normalizeExtension } from './languages.ts';
 import { absolutePath, canonicalFolder, relativeInside } from './paths.ts';
@@ -13,6 +13,8 @@ import { percentOf, type IndexProgress } from './progress.ts';
 import { isIndexablePath, scanCodebase, type ScanResult, type ScannedFile } from './scan/scanner.ts';
 import { openDatabase } from './store/database.ts';
 import { IndexStore, type CodebaseRecord, type IndexSettings } from './store/index-store.ts';
+import { TermRarity } from './term-rarity.ts';
+import { queryTerms } from './tokenize.ts';
 import { VectorIndex } from './vector-index.ts';
 
 export interface IndexOptions {
@@ -98,6 +100,7 @@ export class Engine {
   private readonly chunker: Chunker;
   private readonly embedder: Embedder | undefined;
   private readonly vectors = new VectorIndex();
+  private readonly termRarity = new TermRarity();
   private readonly active = new Map<string, ActiveRun>();
   /** Tail of each codebase's chain of writes. */
   private readonly writeQueue = new Map<string, Promise<unknown>>();
@@ -263,7 +266,7 @@ export class Engine {
     }
     const extensions = (options.extensionFilter ?? []).map(normalizeExtension);
     const prefix = subfolder ? `${subfolder}/` : undefined;
-    const match = ftsExpression(query, extensions);
+    const match = termsExpression(this.termRarity.select(this.store, codebase, queryTerms(query)), extensions);
     const lexical = match ? this.store.searchChunks(codebase.id, match, this.embedder ? FUSION_DEPTH : options.limit, prefix) : [];
     let hits = lexical.map((hit) => ({ hit, score: -hit.bm25 }));
     let mode: SearchResponse['mode'] = 'lexical';

@@ -387,6 +387,13 @@ export class IndexStore {
     return this.statement(sql).all(match, pathPrefix.length, pathPrefix, limit) as unknown as ChunkHit[];
   }
 
+  /** How many chunks match an FTS5 expression, counting no further than `upTo`. */
+  countMatches(codebaseId: number, match: string, upTo: number): number {
+    const fts = ftsTableName(codebaseId);
+    const row = this.statement(`SELECT count(*) AS n FROM (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?)`).get(match, upTo) as { n: number };
+    return row.n;
+  }
+
   /** Whether the codebase's FTS table exists (a codebase created by an older or interrupted run may lack it). */
   hasSearchTable(codebaseId: number): boolean {
     const row = this.statement("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?").get(ftsTableName(codebaseId));
