@@ -3,7 +3,7 @@ import type { Embedder } from './embed/embedder.ts';
 import { extensionOf } from './languages.ts';
 import { prepareChunk } from './prepare.ts';
 import type { IndexProgress } from './progress.ts';
-import { readFileContent } from './scan/file-content.ts';
+import { readFileContent, type FileContent } from './scan/file-content.ts';
 import type { ScannedFile } from './scan/scanner.ts';
 import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from './store/index-store.ts';
 import { pathTerms } from './tokenize.ts';
@@ -30,6 +30,8 @@ const BATCH_MAX_FILES = 200;
 const BATCH_MAX_CHARS = 2_000_000;
 const BATCH_MAX_MS = 250;
 const DELETE_BATCH = 500;
+/** Files read ahead while the current one is parsed, so the disk and the parser overlap. */
+const READ_AHEAD = 8;
 const EMBED_BATCH = 128;
 
 /**
@@ -64,9 +66,10 @@ export class IndexPass {
     const stored = this.deps.store.storedFiles(this.codebase.id);
     this.total = files.length;
     this.deps.store.setProgress(this.codebase.id, this.total, 0);
+    const reads = new ReadAhead(files.filter((file) => !isUnchanged(file, stored.get(file.path))), this.deps.maxFileBytes);
     for (const file of files) {
       this.signal.throwIfAborted();
-      await this.syncFile(file, stored.get(file.path));
+      await this.syncFile(file, stored.get(file.path), reads);
       stored.delete(file.path);
       this.processed++;
       if (this.batchIsFull()) this.flush();
@@ -91,12 +94,12 @@ export class IndexPass {
     return this.counts;
   }
 
-  private async syncFile(file: ScannedFile, previous: StoredFile | undefined): Promise<void> {
-    if (previous && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
+  private async syncFile(file: ScannedFile, previous: StoredFile | undefined, reads?: ReadAhead): Promise<void> {
+    if (isUnchanged(file, previous)) {
       this.counts.unchanged++;
       return;
     }
-    const content = await readFileContent(file.absolutePath, this.deps.maxFileBytes);
+    const content = await (reads ? reads.take(file) : readFileContent(file.absolutePath, this.deps.maxFileBytes));
     const base = {
       path: file.path,
       size: file.size,
@@ -191,5 +194,32 @@ export class IndexPass {
       chunkCount: record?.chunkCount ?? 0,
       message,
     });
+  }
+}
+
+function isUnchanged(file: ScannedFile, previous: StoredFile | undefined): boolean {
+  return previous !== undefined && previous.size === file.size && previous.mtimeMs === file.mtimeMs;
+}
+
+/** Reads the files to process in order, keeping READ_AHEAD reads in flight ahead of the consumer. */
+class ReadAhead {
+  private readonly files: readonly ScannedFile[];
+  private readonly maxBytes: number;
+  private readonly pending = new Map<string, Promise<FileContent>>();
+  private next = 0;
+
+  constructor(files: readonly ScannedFile[], maxBytes: number) {
+    this.files = files;
+    this.maxBytes = maxBytes;
+  }
+
+  take(file: ScannedFile): Promise<FileContent> {
+    while (this.next < this.files.length && this.pending.size < READ_AHEAD) {
+      const ahead = this.files[this.next++]!;
+      this.pending.set(ahead.path, readFileContent(ahead.absolutePath, this.maxBytes));
+    }
+    const read = this.pending.get(file.path) ?? readFileContent(file.absolutePath, this.maxBytes);
+    this.pending.delete(file.path);
+    return read;
   }
 }

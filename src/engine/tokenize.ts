@@ -35,19 +35,40 @@ function usable(term: string): boolean {
 
 /** Appends the index terms of one identifier to `out`. */
 function pushIdentifierTerms(identifier: string, out: string[]): void {
+  out.push(...termsOfIdentifier(identifier));
+}
+
+/**
+ * Identifiers repeat endlessly in code, and splitting them was the indexer's
+ * largest cost outside the parser: their terms are remembered (a bounded
+ * cache, emptied when full).
+ */
+const termCache = new Map<string, readonly string[]>();
+const TERM_CACHE_LIMIT = 200_000;
+
+function termsOfIdentifier(identifier: string): readonly string[] {
+  let terms = termCache.get(identifier);
+  if (terms) return terms;
   const parts = identifierParts(identifier);
-  if (parts.length === 0) return;
+  const found: string[] = [];
   if (parts.length > 1) {
     const whole = parts.join('');
-    if (usable(whole)) out.push(whole);
+    if (usable(whole)) found.push(whole);
   }
-  for (const part of parts) if (usable(part)) out.push(part);
+  for (const part of parts) if (usable(part)) found.push(part);
+  terms = found;
+  if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
+  termCache.set(identifier, terms);
+  return terms;
 }
 
 /** The terms stored for a piece of text, as one space-separated string for FTS5. */
 export function indexTerms(text: string): string {
   const out: string[] = [];
-  for (const match of text.matchAll(IDENTIFIER)) pushIdentifierTerms(match[0], out);
+  IDENTIFIER.lastIndex = 0;
+  for (let match = IDENTIFIER.exec(text); match !== null; match = IDENTIFIER.exec(text)) {
+    for (const term of termsOfIdentifier(match[0])) out.push(term);
+  }
   return out.join(' ');
 }
 
