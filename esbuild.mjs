@@ -28,6 +28,10 @@ const common = {
 
 const bundles = [
   { ...common, entryPoints: { cli: 'src/cli/cli.ts' }, banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } },
+  // The extension's activation path: small on purpose (no MCP SDK, no zod).
+  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
+  // Loaded by the extension once its server runs.
+  { ...common, entryPoints: { 'extension-client': 'src/extension/client/server-client.ts' } },
 ];
 
 function copyGrammars() {

@@ -10,10 +10,11 @@ import type { Logger } from '../server/logger.ts';
 import { endpointFor, homeFiles, prepareHome, removeDeadEndpoints, type HomeFiles } from './home.ts';
 import { ConnectionLostError, LeaderConnection, LeaderRequestError } from './leader-connection.ts';
 import { LeaderEndpoint, NotLeaderError, type PeerInfo } from './leader-endpoint.ts';
-import { readLeaderRecord, removeOwnLeaderRecord, writeLeaderRecord } from './leader-record.ts';
+import { readLeaderRecord, writeLeaderRecord } from './leader-record.ts';
 import { isProcessAlive } from './process-liveness.ts';
 import { seatLooksStale, tryTakeSeat, type Seat } from './seat.ts';
-import { LEADER_WAIT_MS, SAFETY_POLL_MS } from './timing.ts';
+import { StallWatch } from './stall-watch.ts';
+import { LEADER_WAIT_MS, SAFETY_POLL_MS, SEAT_STALE_MS } from './timing.ts';
 
 export interface CoordinatorOptions {
   readonly home: string;
@@ -68,6 +69,7 @@ export class Coordinator {
   private readonly progressListeners = new Set<(progress: IndexProgress) => void>();
   private readonly lastBroadcast = new Map<string, number>();
   private readonly settledWaiters = new Set<() => void>();
+  private readonly stallWatch = new StallWatch();
 
   constructor(options: CoordinatorOptions) {
     this.files = homeFiles(options.home);
@@ -89,6 +91,7 @@ export class Coordinator {
     prepareHome(this.files);
     this.engine.store.setWriteFence(refuseAllWrites);
     this.engine.onProgress((progress) => this.onLocalProgress(progress));
+    this.stallWatch.start();
     await this.elect();
     this.pollTimer = setInterval(() => void this.safetyCheck(), SAFETY_POLL_MS);
     this.pollTimer.unref();
@@ -102,6 +105,7 @@ export class Coordinator {
     if (this.role === 'leader') await this.resign();
     this.connection?.close();
     this.connection = undefined;
+    this.stallWatch.stop();
     this.role = 'stopped';
     this.wakeWaiters();
   }
@@ -190,6 +194,8 @@ export class Coordinator {
   }
 
   private async tryLead(): Promise<boolean> {
+    // The leader this process followed until now, if any: the one it would replace.
+    const followed = this.role === 'follower' ? this.currentLeader : undefined;
     let replaced: LeaderInfo | undefined;
     let expectedEpoch = 0;
     let endpoint: LeaderEndpoint | undefined;
@@ -199,7 +205,7 @@ export class Coordinator {
       files: this.files,
       onCompromised: (error) => void this.stepDown(`the seat was taken over (${error.message})`),
       whileBreakerHeld: async () => {
-        replaced = readLeaderRecord(this.files.leaderRecord);
+        replaced = followed ?? readLeaderRecord(this.files.leaderRecord);
         expectedEpoch = this.engine.store.currentEpoch() + 1;
         endpoint = await LeaderEndpoint.listen(address, (request, peer) => this.answer(request, peer), (message) => this.log.warn(message));
         writeLeaderRecord(this.files.leaderRecord, this.describeSelf(expectedEpoch, address, startedAt));
@@ -284,7 +290,7 @@ export class Coordinator {
     if (!this.stopped) await this.elect();
   }
 
-  /** Gives everything up in the order that lets followers take over at once: record, seat, then endpoint. */
+  /** Gives everything up in the order that lets followers take over at once: the seat, then the endpoint. */
   private async resign(): Promise<void> {
     const epoch = this.currentLeader?.epoch ?? 0;
     for (const listener of this.resignListeners) listener(epoch);
@@ -295,13 +301,14 @@ export class Coordinator {
     const endpoint = this.endpoint;
     this.seat = undefined;
     this.endpoint = undefined;
+    // leader.json stays: it names the last leader until the next one replaces it (a dead pid means none runs).
+    // After a recent stall a takeover may be under way: then ask and release under the breaker.
+    const underBreaker = this.stallWatch.stalledWithin(2 * SEAT_STALE_MS);
     await seat?.release(() => {
-      // Under the breaker: the record names us exactly when the lock is still ours.
+      // Every takeover rewrites leader.json (under the breaker): while it names us, the lock is ours.
       const record = readLeaderRecord(this.files.leaderRecord);
-      const ours = record?.pid === process.pid && record.epoch === epoch;
-      if (ours) removeOwnLeaderRecord(this.files.leaderRecord, process.pid, epoch);
-      return ours;
-    });
+      return record?.pid === process.pid && record.epoch === epoch;
+    }, { underBreaker });
     await endpoint?.close();
   }
 

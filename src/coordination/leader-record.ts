@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { leaderInfoSchema, type LeaderInfo } from '../protocol/leader.ts';
 
 /** Writes leader.json atomically: readers see the old record or the new one, never half of one. */
@@ -16,10 +16,4 @@ export function readLeaderRecord(file: string): LeaderInfo | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Removes leader.json if it still names this process (a successor may already have replaced it). */
-export function removeOwnLeaderRecord(file: string, pid: number, epoch: number): void {
-  const current = readLeaderRecord(file);
-  if (current && current.pid === pid && current.epoch === epoch) rmSync(file, { force: true });
 }

@@ -8,6 +8,19 @@ export const statusSnapshotSchema = z.object({
   /** This process's role; absent for the CLI, which does not take part. */
   role: z.enum(['starting', 'leader', 'follower', 'stopped']).optional(),
   pid: z.number().optional(),
+  /** The latest role change of this process, for a "this window took over" notification. */
+  lastRoleChange: z
+    .object({
+      role: z.enum(['leader', 'follower']),
+      previousRole: z.enum(['starting', 'leader', 'follower', 'stopped']),
+      epoch: z.number(),
+      /** Label of the leader this process replaced, when it took over from one. */
+      replacedLabel: z.string().optional(),
+      at: z.number(),
+    })
+    .optional(),
+  /** Port of this server's MCP-over-HTTP endpoint on 127.0.0.1, when it has one. */
+  httpPort: z.number().optional(),
   leader: z
     .object({ pid: z.number(), epoch: z.number(), label: z.string(), host: z.string(), since: z.number(), alive: z.boolean() })
     .nullable(),

@@ -66,8 +66,8 @@ export class CoordinatedBackend implements ToolBackend {
   }
 
   /** Re-indexes files an editor reported as saved, created or deleted. */
-  async refresh(path: string, files: string[]): Promise<void> {
-    await this.coordinator.write('refresh', { path, files }, () => this.engine.refreshFiles(path, files));
+  refresh(path: string, files: string[]): Promise<{ changed: number; deleted: number }> {
+    return this.coordinator.write('refresh', { path, files }, () => this.engine.refreshFiles(path, files));
   }
 
   async search(input: SearchToolInput): Promise<SearchToolOutput> {

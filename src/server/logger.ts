@@ -22,3 +22,7 @@ export function stderrLogger(level: LogLevel = 'info', write: (line: string) => 
     error: (message) => emit('error', message),
   };
 }
+
+export function logLevelFromEnv(value: string | undefined): LogLevel {
+  return value === 'error' || value === 'warn' || value === 'info' ? value : 'info';
+}

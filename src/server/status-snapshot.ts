@@ -7,12 +7,26 @@ import { percentOf } from '../engine/progress.ts';
 import type { Role } from '../protocol/leader.ts';
 import type { StatusSnapshot } from '../protocol/status.ts';
 
+/** What a server adds about itself. */
+export interface SelfStatus {
+  readonly role: Role;
+  readonly lastRoleChange?: StatusSnapshot['lastRoleChange'];
+  readonly httpPort?: number | undefined;
+}
+
 /** The leader (from leader.json) and every indexed codebase (from the database). */
-export function statusSnapshot(home: string, engine: Engine, self?: { role: Role }): StatusSnapshot {
+export function statusSnapshot(home: string, engine: Engine, self?: SelfStatus): StatusSnapshot {
   const record = readLeaderRecord(homeFiles(home).leaderRecord);
   const alive = record ? record.host !== os.hostname() || isProcessAlive(record.pid) : false;
   return {
-    ...(self ? { role: self.role, pid: process.pid } : {}),
+    ...(self
+      ? {
+          role: self.role,
+          pid: process.pid,
+          ...(self.lastRoleChange ? { lastRoleChange: self.lastRoleChange } : {}),
+          ...(self.httpPort ? { httpPort: self.httpPort } : {}),
+        }
+      : {}),
     leader: record ? { pid: record.pid, epoch: record.epoch, label: record.label, host: record.host, since: record.startedAt, alive } : null,
     codebases: engine.listCodebases().map((codebase) => ({
       root: codebase.root,

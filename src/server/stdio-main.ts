@@ -1,12 +1,18 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { Coordinator, roleEventLine, seatReleasedLine } from '../coordination/coordinator.ts';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Coordinator, roleEventLine, seatReleasedLine, type RoleChange } from '../coordination/coordinator.ts';
 import { configFromEnv } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { errorMessage } from '../engine/errors.ts';
+import { refreshFilesRequestSchema } from '../protocol/extension.ts';
+import { SERVER_ENV } from '../protocol/server-env.ts';
+import type { StatusSnapshot } from '../protocol/status.ts';
 import { CoordinatedBackend } from './coordinated-backend.ts';
+import { HttpEndpoint } from './http-endpoint.ts';
 import { watchLifetime } from './lifetime.ts';
-import { stderrLogger } from './logger.ts';
+import { logLevelFromEnv, stderrLogger } from './logger.ts';
 import { createMcpServer } from './mcp-server.ts';
+import type { StatusResource } from './status-resource.ts';
 import { statusSnapshot } from './status-snapshot.ts';
 
 /**
@@ -14,25 +20,46 @@ import { statusSnapshot } from './status-snapshot.ts';
  * from its first moment (before any MCP message). It lives as long as its
  * client: when stdin ends or the parent dies it gives up the seat (if it
  * leads), closes the database and exits; an unfinished run is resumed by the
- * next leader from its last committed batch.
+ * next leader from its last committed batch. With BATON_HTTP_SECRET set (the
+ * VS Code extension does) it also serves MCP over HTTP on 127.0.0.1.
  */
 export async function runStdioServer(): Promise<void> {
-  const log = stderrLogger();
+  const log = stderrLogger(logLevelFromEnv(process.env[SERVER_ENV.logLevel]));
   const config = configFromEnv();
   const engine = new Engine(config);
-  const coordinator = new Coordinator({ home: config.home, engine, label: process.env.BATON_LABEL?.trim() || `baton mcp (pid ${process.pid})`, log });
+  const label = process.env[SERVER_ENV.label]?.trim() || `baton mcp (pid ${process.pid})`;
+  const coordinator = new Coordinator({ home: config.home, engine, label, log });
   const backend = new CoordinatedBackend(engine, coordinator);
-  const { server, status } = createMcpServer(backend, log, () => statusSnapshot(config.home, engine, { role: coordinator.currentRole }));
+  const statusResources = new Set<StatusResource>();
+  let lastRoleChange: StatusSnapshot['lastRoleChange'];
+  let http: HttpEndpoint | undefined;
+  const snapshot = (): StatusSnapshot =>
+    statusSnapshot(config.home, engine, { role: coordinator.currentRole, lastRoleChange, httpPort: http?.port });
+
+  const newServer = (): McpServer => {
+    const { server, status } = createMcpServer(backend, log, snapshot);
+    statusResources.add(status);
+    server.server.setRequestHandler(refreshFilesRequestSchema, async (request) => {
+      const counts = await backend.refresh(request.params.path, request.params.files);
+      return { changed: counts.changed, deleted: counts.deleted };
+    });
+    server.server.onclose = () => statusResources.delete(status);
+    return server;
+  };
+  const server = newServer();
 
   coordinator.onRoleChange((change) => {
     process.stderr.write(`${roleEventLine(change)}\n`);
-    status.changed(true);
+    lastRoleChange = describeChange(change);
+    for (const status of statusResources) status.changed(true);
   });
   coordinator.onResign((epoch) => process.stderr.write(`${seatReleasedLine(epoch)}\n`));
-  coordinator.onProgress(() => status.changed(false));
+  coordinator.onProgress(() => {
+    for (const status of statusResources) status.changed(false);
+  });
   server.server.oninitialized = () => {
     const client = server.server.getClientVersion();
-    if (client && !process.env.BATON_LABEL) coordinator.setLabel(`baton mcp (${client.title ?? client.name})`);
+    if (client && !process.env[SERVER_ENV.label]) coordinator.setLabel(`baton mcp (${client.title ?? client.name})`);
   };
 
   let stopping = false;
@@ -43,6 +70,7 @@ export async function runStdioServer(): Promise<void> {
     stopWatching();
     void coordinator
       .stop()
+      .then(() => http?.close())
       .then(() => server.close())
       .catch((error: unknown) => log.warn(`while shutting down: ${errorMessage(error)}`))
       .finally(() => {
@@ -50,8 +78,13 @@ export async function runStdioServer(): Promise<void> {
         process.exit(0);
       });
   };
-  const stopWatching = watchLifetime({ stdin: process.stdin, shutdown });
+  const stopWatching = watchLifetime({ stdin: process.stdin, outputs: [process.stdout, process.stderr], shutdown });
   const joined = coordinator.start();
+  const secret = process.env[SERVER_ENV.httpSecret];
+  if (secret) {
+    http = await HttpEndpoint.listen({ secret, createServer: newServer, log });
+    process.stderr.write(`${JSON.stringify({ event: 'http', port: http.port, pid: process.pid })}\n`);
+  }
   await server.connect(new StdioServerTransport());
   try {
     await joined;
@@ -60,4 +93,14 @@ export async function runStdioServer(): Promise<void> {
     process.exit(1);
   }
   log.info(`baton MCP server ready (pid ${process.pid}, home ${config.home}, ${coordinator.currentRole})`);
+}
+
+function describeChange(change: RoleChange): NonNullable<StatusSnapshot['lastRoleChange']> {
+  return {
+    role: change.role,
+    previousRole: change.previousRole,
+    epoch: change.epoch,
+    ...(change.replaced ? { replacedLabel: change.replaced.label } : {}),
+    at: Date.now(),
+  };
 }

@@ -1,0 +1,98 @@
+import type { StatusSnapshot } from '../protocol/status.ts';
+
+/** What the window knows about its server. */
+export type WindowState =
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'running'; readonly status: StatusSnapshot }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'stopped' };
+
+/** A status bar item's look, independent of the vscode API (the adapter applies it). */
+export interface StatusBarView {
+  readonly text: string;
+  /** Markdown, with command links (trusted for Baton's commands only). */
+  readonly tooltip: string;
+  /** A theme colour id for the background, when the state needs attention. */
+  readonly background?: 'statusBarItem.errorBackground' | 'statusBarItem.warningBackground';
+  readonly command: string;
+}
+
+export const SHOW_ACTIONS_COMMAND = 'baton.showActions';
+
+const ACTION_LINKS = [
+  '[$(refresh) Reindex](command:baton.reindexWorkspace)',
+  '[$(search) Search](command:baton.searchCode)',
+  '[$(output) Log](command:baton.showLog)',
+  '[$(debug-restart) Restart](command:baton.restartServer)',
+].join(' · ');
+
+export function renderStatusBar(state: WindowState): StatusBarView {
+  switch (state.kind) {
+    case 'starting':
+      return { text: '$(loading~spin) Baton', tooltip: '**Baton** is starting its server…', command: SHOW_ACTIONS_COMMAND };
+    case 'stopped':
+      return {
+        text: '$(circle-slash) Baton: Stopped',
+        tooltip: `**Baton** server is stopped.\n\n[$(debug-start) Start](command:baton.restartServer)`,
+        background: 'statusBarItem.warningBackground',
+        command: SHOW_ACTIONS_COMMAND,
+      };
+    case 'error':
+      return {
+        text: '$(error) Baton: Error',
+        tooltip: `**Baton** cannot run its server.\n\n${escapeMarkdown(state.message)}\n\n[$(output) Show Log](command:baton.showLog) · [$(debug-restart) Restart](command:baton.restartServer)`,
+        background: 'statusBarItem.errorBackground',
+        command: SHOW_ACTIONS_COMMAND,
+      };
+    case 'running':
+      return renderRunning(state.status);
+  }
+}
+
+function renderRunning(status: StatusSnapshot): StatusBarView {
+  const indexing = status.codebases.filter((codebase) => codebase.status === 'indexing');
+  const role = status.role === 'leader' ? 'Leader' : status.role === 'follower' ? 'Follower' : 'Starting';
+  let text: string;
+  if (indexing.length > 0) {
+    const percent = Math.floor(indexing.reduce((sum, codebase) => sum + codebase.percent, 0) / indexing.length);
+    text = `$(sync~spin) Baton: Indexing ${percent}%`;
+  } else if (status.role === 'leader') {
+    text = '$(server-process) Baton: Leader';
+  } else if (status.role === 'follower') {
+    text = '$(plug) Baton: Follower';
+  } else {
+    text = '$(loading~spin) Baton';
+  }
+  return { text, tooltip: statusTooltip(status, role), command: SHOW_ACTIONS_COMMAND };
+}
+
+function statusTooltip(status: StatusSnapshot, role: string): string {
+  const leader = status.leader;
+  const lines = [
+    `**Baton** — this window is the **${role.toLowerCase()}**${leader ? ` (epoch ${leader.epoch})` : ''}`,
+    '',
+    status.role === 'leader' ? 'This window maintains the shared index.' : leader ? `The index is maintained by *${escapeMarkdown(leader.label)}* (pid ${leader.pid}).` : 'No leader yet.',
+    '',
+  ];
+  if (status.codebases.length === 0) {
+    lines.push('No codebases indexed yet.');
+  } else {
+    lines.push('| Codebase | Status | Files | Chunks |', '|:--|:--|--:|--:|');
+    for (const codebase of status.codebases) {
+      const state = codebase.status === 'indexing' ? `indexing ${codebase.percent}%` : codebase.status;
+      lines.push(`| ${escapeMarkdown(shortPath(codebase.root))} | ${state} | ${codebase.fileCount.toLocaleString('en-US')} | ${codebase.chunkCount.toLocaleString('en-US')} |`);
+    }
+  }
+  lines.push('', ACTION_LINKS);
+  return lines.join('\n');
+}
+
+function shortPath(root: string): string {
+  const parts = root.split(/[\\/]/).filter(Boolean);
+  return parts.length <= 2 ? root : `…/${parts.slice(-2).join('/')}`;
+}
+
+/** `~` too: VS Code's Markdown (GFM) strikes text between single tildes, as in Windows short paths like PROGRA~1\NODEJS~1. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (character) => `\\${character}`);
+}

@@ -1,0 +1,124 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from './logger.ts';
+
+export interface HttpEndpointOptions {
+  /** Required in `Authorization: Bearer <secret>` on every request. */
+  readonly secret: string;
+  /** A fresh MCP server (tools, resources) for each session. */
+  readonly createServer: () => McpServer;
+  readonly log: Logger;
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * MCP over Streamable HTTP on 127.0.0.1 for VS Code's own MCP client (chat,
+ * agent mode), next to the extension's stdio connection. Loopback only; every
+ * request needs the per-window secret (401 without it) and a loopback Host and
+ * Origin (403 otherwise: DNS-rebinding and cross-site pages are refused).
+ */
+export class HttpEndpoint {
+  private readonly server: Server;
+  private readonly options: HttpEndpointOptions;
+  private readonly sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+
+  private constructor(server: Server, options: HttpEndpointOptions) {
+    this.server = server;
+    this.options = options;
+  }
+
+  static async listen(options: HttpEndpointOptions): Promise<HttpEndpoint> {
+    let endpoint: HttpEndpoint | undefined;
+    const server = http.createServer((request, response) => void endpoint?.handle(request, response));
+    endpoint = new HttpEndpoint(server, options);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return endpoint;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    for (const { transport, server } of this.sessions.values()) {
+      await transport.close().catch(() => undefined);
+      await server.close().catch(() => undefined);
+    }
+    this.sessions.clear();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      if (!this.fromLoopback(request)) return reject(response, 403, 'Forbidden: Baton answers only loopback requests.');
+      if (!this.authorized(request)) return reject(response, 401, 'Unauthorized: the Baton secret is missing or wrong.');
+      const body = request.method === 'POST' ? await readJson(request) : undefined;
+      const sessionId = request.headers['mcp-session-id'];
+      const existing = typeof sessionId === 'string' ? this.sessions.get(sessionId) : undefined;
+      if (existing) return await existing.transport.handleRequest(request, response, body);
+      if (request.method === 'POST' && isInitializeRequest(body)) return await this.startSession(request, response, body);
+      reject(response, sessionId ? 404 : 400, sessionId ? 'Unknown session; initialize again.' : 'Initialize a session first.');
+    } catch (error) {
+      this.options.log.warn(`HTTP request failed: ${(error as Error).message}`);
+      if (!response.headersSent) reject(response, 400, 'Bad request.');
+    }
+  }
+
+  private async startSession(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
+    const server = this.options.createServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => void this.sessions.set(id, { transport, server }),
+      onsessionclosed: (id) => void this.sessions.delete(id),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(request, response, body);
+  }
+
+  private authorized(request: IncomingMessage): boolean {
+    const header = request.headers.authorization ?? '';
+    const expected = Buffer.from(`Bearer ${this.options.secret}`);
+    const given = Buffer.from(header);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  private fromLoopback(request: IncomingMessage): boolean {
+    const loopback = new Set([`127.0.0.1:${this.port}`, `localhost:${this.port}`]);
+    if (!loopback.has(request.headers.host ?? '')) return false;
+    const origin = request.headers.origin;
+    if (origin === undefined) return true;
+    try {
+      return loopback.has(new URL(origin).host);
+    } catch {
+      return false;
+    }
+  }
+}
+
+function reject(response: ServerResponse, status: number, message: string): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
+}

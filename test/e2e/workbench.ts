@@ -1,0 +1,77 @@
+import type { BrowserContext, Page } from 'playwright-core';
+
+/** One VS Code window (a browser page) driven the way a person would. */
+export class Workbench {
+  readonly page: Page;
+  readonly name: string;
+
+  private constructor(page: Page, name: string) {
+    this.page = page;
+    this.name = name;
+  }
+
+  static async open(context: BrowserContext, baseUrl: string, folder: string, name: string): Promise<{ window: Workbench; shownAt: number }> {
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    return { window: new Workbench(page, name), shownAt: Date.now() };
+  }
+
+  /** Resolves when Baton's status bar item shows text matching `pattern`. */
+  async waitForStatus(pattern: RegExp, timeout = 30_000): Promise<string> {
+    const item = this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: pattern }).first();
+    await item.waitFor({ state: 'visible', timeout });
+    return (await item.innerText()).trim();
+  }
+
+  /** Runs a command from the command palette, as F1 + its title + Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.focus();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Types into the open quick pick and waits for a row matching `row`, then accepts it. */
+  async pickFromQuickInput(text: string, row: RegExp, timeout = 30_000): Promise<string> {
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    const match = this.page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first();
+    await match.waitFor({ state: 'visible', timeout });
+    const label = (await match.innerText()).trim();
+    await match.click();
+    return label;
+  }
+
+  async waitForNotification(pattern: RegExp, timeout = 10_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
+    await toast.waitFor({ state: 'visible', timeout });
+    return (await toast.innerText()).trim();
+  }
+
+  async activeEditorTitle(): Promise<string> {
+    const tab = this.page.locator('.tabs-container .tab.active').first();
+    await tab.waitFor({ state: 'visible' });
+    return (await tab.innerText()).trim();
+  }
+
+  /** A screenshot once animations have settled (toasts and quick inputs slide in). */
+  async screenshot(file: string): Promise<void> {
+    await this.page
+      .waitForFunction("document.getAnimations().every((animation) => animation.playState !== 'running')", undefined, { timeout: 3000 })
+      .catch(() => undefined);
+    await this.page.screenshot({ path: file });
+  }
+
+  async close(): Promise<void> {
+    await this.page.close();
+  }
+
+  private async focus(): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 600, y: 300 } }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { StatusSnapshot } from '../../src/protocol/status.ts';
+import { renderStatusBar, SHOW_ACTIONS_COMMAND } from '../../src/extension/status-view.ts';
+
+type Codebase = StatusSnapshot['codebases'][number];
+
+function codebase(root: string, overrides: Partial<Codebase> = {}): Codebase {
+  return { root, status: 'indexed', percent: 100, fileCount: 1234, chunkCount: 56_789, indexedAt: 1_700_000_000_000, message: '', ...overrides };
+}
+
+const LEADER_RECORD = { pid: 4242, epoch: 7, label: 'VS Code — api', host: 'devbox', since: 1_700_000_000_000, alive: true };
+
+function snapshot(overrides: Partial<StatusSnapshot> = {}): StatusSnapshot {
+  return { role: 'leader', pid: 4242, leader: LEADER_RECORD, codebases: [codebase('/home/me/src/api')], ...overrides };
+}
+
+const COMMAND_LINKS = ['command:baton.reindexWorkspace', 'command:baton.searchCode', 'command:baton.showLog', 'command:baton.restartServer'];
+
+/** Table rows of a tooltip, split at the pipes Markdown sees (an escaped \| stays inside its cell). */
+function tableRows(tooltip: string): string[][] {
+  return tooltip
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .map((line) => line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim()));
+}
+
+test('starting: a spinner and no attention colour', () => {
+  const view = renderStatusBar({ kind: 'starting' });
+  assert.equal(view.text, '$(loading~spin) Baton');
+  assert.match(view.tooltip, /starting/);
+  assert.equal(view.background, undefined);
+  assert.equal(view.command, SHOW_ACTIONS_COMMAND);
+});
+
+test('running as leader: role, epoch, a table of codebases with counts, and command links', () => {
+  const view = renderStatusBar({
+    kind: 'running',
+    status: snapshot({ codebases: [codebase('/home/me/src/api'), codebase('/srv/web', { fileCount: 12, chunkCount: 3400 })] }),
+  });
+  assert.equal(view.text, '$(server-process) Baton: Leader');
+  assert.equal(view.background, undefined);
+  assert.equal(view.command, SHOW_ACTIONS_COMMAND);
+  assert.match(view.tooltip, /this window is the \*\*leader\*\* \(epoch 7\)/);
+  assert.match(view.tooltip, /This window maintains the shared index\./);
+  assert.deepEqual(tableRows(view.tooltip), [
+    ['Codebase', 'Status', 'Files', 'Chunks'],
+    [':--', ':--', '--:', '--:'],
+    ['…/src/api', 'indexed', '1,234', '56,789'],
+    ['/srv/web', 'indexed', '12', '3,400'],
+  ]);
+  for (const link of COMMAND_LINKS) assert.ok(view.tooltip.includes(`](${link})`), link);
+});
+
+test('running as follower: names the leader window and its pid', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower', pid: 999 }) });
+  assert.equal(view.text, '$(plug) Baton: Follower');
+  assert.match(view.tooltip, /this window is the \*\*follower\*\* \(epoch 7\)/);
+  assert.ok(view.tooltip.includes('The index is maintained by *VS Code — api* (pid 4242).'));
+  assert.equal(view.background, undefined);
+});
+
+test('a follower without a known leader says so, without an epoch', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower', leader: null }) });
+  assert.ok(view.tooltip.includes('No leader yet.'));
+  assert.doesNotMatch(view.tooltip, /epoch/);
+});
+
+test('a server still electing shows a spinner and the starting role', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ role: 'starting', leader: null, codebases: [] }) });
+  assert.equal(view.text, '$(loading~spin) Baton');
+  assert.match(view.tooltip, /\*\*starting\*\*/);
+  assert.ok(view.tooltip.includes('No codebases indexed yet.'));
+  assert.equal(tableRows(view.tooltip).length, 0);
+});
+
+test('indexing shows the average percent over the codebases being indexed, floored', () => {
+  const view = renderStatusBar({
+    kind: 'running',
+    status: snapshot({
+      codebases: [
+        codebase('/a/one', { status: 'indexing', percent: 30 }),
+        codebase('/a/two', { status: 'indexed', percent: 100 }),
+        codebase('/a/three', { status: 'indexing', percent: 61 }),
+        codebase('/a/four', { status: 'failed', percent: 0 }),
+      ],
+    }),
+  });
+  assert.equal(view.text, '$(sync~spin) Baton: Indexing 45%'); // (30 + 61) / 2 = 45.5
+  assert.deepEqual(
+    tableRows(view.tooltip).slice(2).map((row) => row[1]),
+    ['indexing 30%', 'indexed', 'indexing 61%', 'failed'],
+  );
+});
+
+test('indexing wins over the role in the text, for followers too', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower', codebases: [codebase('/x', { status: 'indexing', percent: 99.9 })] }) });
+  assert.equal(view.text, '$(sync~spin) Baton: Indexing 99%');
+});
+
+test('error: error background, the message escaped, log and restart links', () => {
+  const view = renderStatusBar({ kind: 'error', message: 'needs Node 22.13 (node:sqlite); run *with* [nodePath] #1 `x` <b>|' });
+  assert.equal(view.text, '$(error) Baton: Error');
+  assert.equal(view.background, 'statusBarItem.errorBackground');
+  assert.equal(view.command, SHOW_ACTIONS_COMMAND);
+  assert.ok(view.tooltip.includes('needs Node 22.13 \\(node:sqlite\\); run \\*with\\* \\[nodePath\\] \\#1 \\`x\\` \\<b\\>\\|'), view.tooltip);
+  assert.ok(view.tooltip.includes('(command:baton.showLog)'));
+  assert.ok(view.tooltip.includes('(command:baton.restartServer)'));
+});
+
+test('stopped: warning background and a start link', () => {
+  const view = renderStatusBar({ kind: 'stopped' });
+  assert.equal(view.text, '$(circle-slash) Baton: Stopped');
+  assert.equal(view.background, 'statusBarItem.warningBackground');
+  assert.match(view.tooltip, /stopped/);
+  assert.ok(view.tooltip.includes('[$(debug-start) Start](command:baton.restartServer)'));
+  assert.equal(view.command, SHOW_ACTIONS_COMMAND);
+});
+
+test('Markdown in a leader label cannot inject links, emphasis or icons', () => {
+  const label = 'VS Code — my_proj* [evil](command:workbench.action.quit) $(alert)';
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower', leader: { ...LEADER_RECORD, label } }) });
+  assert.ok(view.tooltip.includes('*VS Code — my\\_proj\\* \\[evil\\]\\(command:workbench.action.quit\\) $\\(alert\\)*'), view.tooltip);
+  assert.ok(!view.tooltip.includes('](command:workbench'), 'no live link to a foreign command');
+});
+
+test('paths with pipes and Markdown characters stay inside their table cell', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ codebases: [codebase('/home/me/work/a|b [old]_*x*')] }) });
+  const rows = tableRows(view.tooltip);
+  assert.equal(rows[2]?.length, 4, 'still four cells');
+  assert.equal(rows[2]?.[0], '…/work/a\\|b \\[old\\]\\_\\*x\\*');
+});
+
+test('tildes in paths (Windows short names) do not strike text through', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ codebases: [codebase('C:\\Users\\JOHNSM~1\\PROJEC~1')] }) });
+  assert.equal(tableRows(view.tooltip)[2]?.[0], '…/JOHNSM\\~1/PROJEC\\~1');
+  const error = renderStatusBar({ kind: 'error', message: 'cannot open C:\\PROGRA~1\\nodejs~2\\node.exe' });
+  assert.ok(error.tooltip.includes('PROGRA\\~1') && error.tooltip.includes('nodejs\\~2'), error.tooltip);
+});
+
+test('short roots are shown whole; long ones by their last two folders, on either separator', () => {
+  const roots = ['/srv', '/srv/web', 'C:\\Users\\me\\code\\api', '/home/me/projects/deep/app'];
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ codebases: roots.map((root) => codebase(root)) }) });
+  assert.deepEqual(
+    tableRows(view.tooltip).slice(2).map((row) => row[0]),
+    ['/srv', '/srv/web', '…/code/api', '…/deep/app'],
+  );
+});
