@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -47,7 +47,7 @@ before(async () => {
   // Project B is big enough that indexing it takes a few seconds (progress is visible),
   // and it is indexed on demand (auto-index off in its workspace settings).
   writeTree(folderB, {
-    ...generatedTree(2500),
+    ...generatedTree(5000),
     'src/invoice.ts': [
       'export interface Invoice { lines: { amount: number }[]; taxRate: number }',
       '',
@@ -102,6 +102,7 @@ before(async () => {
 after(async () => {
   await browser?.close().catch(() => undefined);
   await codeServer?.stop();
+  Object.assign(figures, extensionLogFigures(path.join(root, 'code-server', 'user-data', 'logs')));
   const leftovers = batonServers();
   for (const pid of leftovers) process.kill(pid, 'SIGKILL');
   if (!process.env.BATON_E2E_KEEP) rmSync(root, { recursive: true, force: true });
@@ -143,9 +144,14 @@ async function scenario(): Promise<void> {
   // Reindex from the follower: the leader (A) indexes folder B, B's status bar shows the progress.
   await b.runCommand('Baton: Reindex Workspace');
   const progress = await b.waitForStatus(/Baton: Indexing \d+%/, 30_000);
+  await b.screenshot(path.join(OUTPUT, '03-window-b-indexing.png'), false);
   log(`B shows ${progress}`);
-  await b.screenshot(path.join(OUTPUT, '03-window-b-indexing.png'));
   await b.waitForStatus(/Baton: Follower/, 120_000);
+  await b.hoverStatus(/Baton: Follower/);
+  await b.screenshot(path.join(OUTPUT, '03b-window-b-status-tooltip.png'));
+  await b.showCommands('Baton:');
+  await b.screenshot(path.join(OUTPUT, '03c-window-b-commands.png'));
+  await b.pressEscape();
 
   // Search from the follower finds B's function and opens it.
   await b.runCommand('Baton: Search Code');
@@ -177,4 +183,20 @@ async function scenario(): Promise<void> {
   await again.waitForStatus(/Baton: Follower/);
   await again.screenshot(path.join(OUTPUT, '06-window-a-reopened-follower.png'));
   assert.equal(batonServers().length, 2);
+}
+
+/** activate() durations and activation → first role, from each window's "Baton" log channel file. */
+function extensionLogFigures(logs: string): Record<string, number[]> {
+  const activateMs: number[] = [];
+  const roleAfterActivationMs: number[] = [];
+  const files = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith(path.join('baton-dev.baton', 'Baton.log')));
+  for (const file of files) {
+    const lines = readFileSync(path.join(logs, file), 'utf8').split('\n');
+    const time = (line: string): number => Date.parse(`${line.slice(0, 23).replace(' ', 'T')}Z`);
+    const activated = lines.find((line) => line.includes('activated in'));
+    const role = lines.find((line) => line.includes('role: starting →'));
+    if (activated) activateMs.push(Number(/activated in ([\d.]+) ms/.exec(activated)?.[1]));
+    if (activated && role) roleAfterActivationMs.push(time(role) - time(activated));
+  }
+  return { activateMs, roleAfterActivationMs };
 }

@@ -59,12 +59,32 @@ export class Workbench {
     return (await tab.innerText()).trim();
   }
 
-  /** A screenshot once animations have settled (toasts and quick inputs slide in). */
-  async screenshot(file: string): Promise<void> {
-    await this.page
+  /** A screenshot once animations have settled (toasts and quick inputs slide in), or at once with `settle: false`. */
+  async screenshot(file: string, settle = true): Promise<void> {
+    if (settle) await this.page
       .waitForFunction("document.getAnimations().every((animation) => animation.playState !== 'running')", undefined, { timeout: 3000 })
       .catch(() => undefined);
     await this.page.screenshot({ path: file });
+  }
+
+  /** Hovers Baton's status bar item until its tooltip (hover) shows. */
+  async hoverStatus(pattern: RegExp): Promise<void> {
+    await this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: pattern }).first().hover();
+    await this.page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'visible', timeout: 10_000 });
+  }
+
+  /** Opens the command palette filtered to `prefix` and leaves it open. */
+  async showCommands(prefix: string): Promise<void> {
+    await this.focus();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${prefix}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: prefix }).first().waitFor({ state: 'visible' });
+  }
+
+  async pressEscape(): Promise<void> {
+    await this.page.keyboard.press('Escape');
   }
 
   async close(): Promise<void> {
