@@ -12,7 +12,7 @@
  * a replacement so 5 stay alive, and waits until every live server has a role
  * and every follower has greeted the new leader. Kinds alternate.
  *
- * Environment: BENCH_FAILOVER_TRIALS (trials per kind, default 30),
+ * Environment: BENCH_FAILOVER_TRIALS (trials per kind, default 50: over 200 churn events),
  * BENCH_FAILOVER_SERVERS (default 5).
  * Prints a readable report, then one JSON line with every figure.
  */
@@ -24,7 +24,7 @@ import { tenureViolations, tenuresOf, waitForAny, type ServerProcess } from '../
 
 type Kind = 'close' | 'kill';
 
-const TRIALS = positiveEnv('BENCH_FAILOVER_TRIALS', 30);
+const TRIALS = positiveEnv('BENCH_FAILOVER_TRIALS', 50);
 const SERVERS = positiveEnv('BENCH_FAILOVER_SERVERS', 5);
 const TARGETS = { closeP95Ms: 100, killP95Ms: 500, overlaps: 0 };
 /** A failover slower than this many medians of its kind (and over its target) is shown with the servers' stderr. */
