@@ -26,12 +26,7 @@ export class Workbench {
 
   /** Runs a command from the command palette, as F1 + its title + Enter. */
   async runCommand(title: string): Promise<void> {
-    await this.focus();
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+    await this.showCommands(title);
     await this.page.keyboard.press('Enter');
   }
 
