@@ -262,7 +262,8 @@ export class Coordinator {
       try {
         return this.engine.store.claimNextEpoch();
       } catch (error) {
-        if ((error as { errcode?: number }).errcode !== 5 /* SQLITE_BUSY */) throw error;
+        // SQLITE_BUSY, or one of its extended codes (the primary code is the low byte).
+        if (((error as { errcode?: number }).errcode ?? 0) % 256 !== 5) throw error;
         if (waited % 20 === 0) this.log.warn('waiting for the previous leader to finish its write transaction');
         await sleep(50);
       }

@@ -237,13 +237,13 @@ export class BatonExtension implements vscode.Disposable {
 
   private async sendChangedFiles(folder: string, files: string[]): Promise<void> {
     const client = this.client;
-    const indexed = this.status?.codebases.some((codebase) => codebase.root === folder || folder.startsWith(`${codebase.root}${path.sep}`));
-    if (!client || !indexed) return;
+    if (!client || (this.status?.codebases.length ?? 0) === 0) return;
     try {
       const result = await client.refreshFiles(folder, files);
       if (result.changed + result.deleted > 0) this.log.debug(`refreshed ${result.changed} changed and ${result.deleted} deleted files in ${folder}`);
     } catch (error) {
-      this.log.warn(`could not refresh changed files: ${(error as Error).message}`);
+      // Typically a folder that is not indexed (auto-index off): nothing to keep fresh.
+      this.log.debug(`not refreshed (${folder}): ${(error as Error).message}`);
     }
   }
 
