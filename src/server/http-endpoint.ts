@@ -15,6 +15,15 @@ export interface HttpEndpointOptions {
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Clients that go away without ending their session (no DELETE) leave it behind: it is closed after this long unused. */
+const SESSION_IDLE_MS = 60 * 60 * 1000;
+const SWEEP_MS = 5 * 60 * 1000;
+
+interface Session {
+  readonly transport: StreamableHTTPServerTransport;
+  readonly server: McpServer;
+  lastUsed: number;
+}
 
 /**
  * MCP over Streamable HTTP on 127.0.0.1 for VS Code's own MCP client (chat,
@@ -25,11 +34,14 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export class HttpEndpoint {
   private readonly server: Server;
   private readonly options: HttpEndpointOptions;
-  private readonly sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly sweeper: NodeJS.Timeout;
 
   private constructor(server: Server, options: HttpEndpointOptions) {
     this.server = server;
     this.options = options;
+    this.sweeper = setInterval(() => void this.closeIdleSessions(), SWEEP_MS);
+    this.sweeper.unref();
   }
 
   static async listen(options: HttpEndpointOptions): Promise<HttpEndpoint> {
@@ -48,10 +60,8 @@ export class HttpEndpoint {
   }
 
   async close(): Promise<void> {
-    for (const { transport, server } of this.sessions.values()) {
-      await transport.close().catch(() => undefined);
-      await server.close().catch(() => undefined);
-    }
+    clearInterval(this.sweeper);
+    for (const session of this.sessions.values()) await closeSession(session);
     this.sessions.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -64,7 +74,10 @@ export class HttpEndpoint {
       const body = request.method === 'POST' ? await readJson(request) : undefined;
       const sessionId = request.headers['mcp-session-id'];
       const existing = typeof sessionId === 'string' ? this.sessions.get(sessionId) : undefined;
-      if (existing) return await existing.transport.handleRequest(request, response, body);
+      if (existing) {
+        existing.lastUsed = Date.now();
+        return await existing.transport.handleRequest(request, response, body);
+      }
       if (request.method === 'POST' && isInitializeRequest(body)) return await this.startSession(request, response, body);
       reject(response, sessionId ? 404 : 400, sessionId ? 'Unknown session; initialize again.' : 'Initialize a session first.');
     } catch (error) {
@@ -77,7 +90,7 @@ export class HttpEndpoint {
     const server = this.options.createServer();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void this.sessions.set(id, { transport, server }),
+      onsessioninitialized: (id) => void this.sessions.set(id, { transport, server, lastUsed: Date.now() }),
       onsessionclosed: (id) => void this.sessions.delete(id),
     });
     transport.onclose = () => {
@@ -85,6 +98,16 @@ export class HttpEndpoint {
     };
     await server.connect(transport);
     await transport.handleRequest(request, response, body);
+    // A refused initialize (wrong Accept or content type) creates no session: release what it built.
+    if (!transport.sessionId || !this.sessions.has(transport.sessionId)) await closeSession({ transport, server, lastUsed: 0 });
+  }
+
+  private async closeIdleSessions(now = Date.now()): Promise<void> {
+    for (const [id, session] of this.sessions) {
+      if (now - session.lastUsed < SESSION_IDLE_MS) continue;
+      this.sessions.delete(id);
+      await closeSession(session);
+    }
   }
 
   private authorized(request: IncomingMessage): boolean {
@@ -105,6 +128,11 @@ export class HttpEndpoint {
       return false;
     }
   }
+}
+
+async function closeSession(session: Session): Promise<void> {
+  await session.transport.close().catch(() => undefined);
+  await session.server.close().catch(() => undefined);
 }
 
 function reject(response: ServerResponse, status: number, message: string): void {

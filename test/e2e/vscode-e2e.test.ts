@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -189,6 +189,7 @@ async function scenario(): Promise<void> {
 function extensionLogFigures(logs: string): Record<string, number[]> {
   const activateMs: number[] = [];
   const roleAfterActivationMs: number[] = [];
+  if (!existsSync(logs)) return { activateMs, roleAfterActivationMs };
   const files = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith(path.join('baton-dev.baton', 'Baton.log')));
   for (const file of files) {
     const lines = readFileSync(path.join(logs, file), 'utf8').split('\n');
