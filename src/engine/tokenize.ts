@@ -9,6 +9,7 @@ const IDENTIFIER = /[A-Za-z0-9_$\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+/g;
 /** Boundaries inside an identifier: lower→Upper, UPPER→Upper+lower (HTTPServer). */
 const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])/g;
 const SEPARATORS = /[_$]+/;
+const PLAIN_WORD = /^[a-z0-9]+$/;
 const MAX_TERM_LENGTH = 40;
 
 /** Words that carry no meaning in a question about code. */
@@ -22,6 +23,8 @@ const STOP_WORDS = new Set(
 
 /** Splits one identifier into lower-case parts: "parseHTTPConfig2" → parse, http, config2. */
 export function identifierParts(identifier: string): string[] {
+  // Most words in code are plain lower-case: nothing to split.
+  if (PLAIN_WORD.test(identifier)) return [identifier];
   return identifier
     .replace(CAMEL_BOUNDARY, (_m, a?: string, b?: string, c?: string, d?: string) => (a ? `${a}_${b}` : `${c}_${d}`))
     .split(SEPARATORS)
@@ -38,27 +41,15 @@ function pushIdentifierTerms(identifier: string, out: string[]): void {
   out.push(...termsOfIdentifier(identifier));
 }
 
-/**
- * Identifiers repeat endlessly in code, and splitting them was the indexer's
- * largest cost outside the parser: their terms are remembered (a bounded
- * cache, emptied when full).
- */
-const termCache = new Map<string, readonly string[]>();
-const TERM_CACHE_LIMIT = 200_000;
-
-function termsOfIdentifier(identifier: string): readonly string[] {
-  let terms = termCache.get(identifier);
-  if (terms) return terms;
+/** The index terms of one identifier: its parts, and the parts joined when there are several. */
+function termsOfIdentifier(identifier: string): string[] {
   const parts = identifierParts(identifier);
-  const found: string[] = [];
+  const terms: string[] = [];
   if (parts.length > 1) {
     const whole = parts.join('');
-    if (usable(whole)) found.push(whole);
+    if (usable(whole)) terms.push(whole);
   }
-  for (const part of parts) if (usable(part)) found.push(part);
-  terms = found;
-  if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
-  termCache.set(identifier, terms);
+  for (const part of parts) if (usable(part)) terms.push(part);
   return terms;
 }
 
