@@ -10,7 +10,7 @@ import { IndexPass, type RunCounts } from './indexer.ts';
 import { normalizeExtension } from './languages.ts';
 import { absolutePath, canonicalFolder, relativeInside } from './paths.ts';
 import { percentOf, type IndexProgress } from './progress.ts';
-import { isIndexablePath, scanCodebase, type ScanResult, type ScannedFile } from './scan/scanner.ts';
+import { COUNT_CAP_FACTOR, isIndexablePath, scanCodebase, type ScanResult, type ScannedFile } from './scan/scanner.ts';
 import { openDatabase } from './store/database.ts';
 import { IndexStore, type CodebaseRecord, type IndexSettings } from './store/index-store.ts';
 import { TermRarity } from './term-rarity.ts';
@@ -505,7 +505,7 @@ function overLimitMessage(root: string, scan: ScanResult, limit: number): string
     .slice(0, 5)
     .map(([folder, count]) => `${folder === '' ? '(top level)' : `${folder}/`} ${count.toLocaleString('en-US')}`)
     .join(', ');
-  const counted = scan.indexableCount > limit * 20 ? `more than ${(limit * 20).toLocaleString('en-US')}` : scan.indexableCount.toLocaleString('en-US');
+  const counted = scan.indexableCount > limit * COUNT_CAP_FACTOR ? `more than ${(limit * COUNT_CAP_FACTOR).toLocaleString('en-US')}` : scan.indexableCount.toLocaleString('en-US');
   return (
     `${root} has ${counted} files to index, over the limit of ${limit.toLocaleString('en-US')}. Largest folders: ${largest}. ` +
     `Exclude folders with ignorePatterns (e.g. ["data/", "generated/"]) or a .batonignore file, index a sub-folder, ` +

@@ -44,7 +44,7 @@ export interface ScanResult {
 }
 
 /** Past the limit the scan only counts, and gives up counting at this multiple of it. */
-const COUNT_CAP_FACTOR = 20;
+export const COUNT_CAP_FACTOR = 20;
 
 /**
  * Walks a codebase: every folder's .gitignore/.batonignore, the built-in
