@@ -2,19 +2,27 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine } from '../engine/engine.ts';
 import { FencedError, UserError, errorMessage } from '../engine/errors.ts';
-import { IndexStore } from '../engine/store/index-store.ts';
-import type { ForwardedMethod, LeaderRequest, LeaderResults, RequestParams } from '../protocol/ipc.ts';
-import type { LeaderInfo, Role, RoleEvent, SeatReleasedEvent } from '../protocol/leader.ts';
-import { isFinalPhase, type IndexProgress } from '../protocol/progress.ts';
+import { epochFence } from '../engine/store/epochs.ts';
+import type { IndexStore } from '../engine/store/index-store.ts';
+import type { ForwardedMethod, LeaderResults, RequestParams } from '../protocol/ipc.ts';
+import type { LeaderInfo, Role } from '../protocol/leader.ts';
+import type { IndexProgress } from '../protocol/progress.ts';
 import type { Logger } from '../server/logger.ts';
 import { endpointFor, homeFiles, prepareHome, removeDeadEndpoints, type HomeFiles } from './home.ts';
-import { ConnectionLostError, LeaderConnection, LeaderRequestError } from './leader-connection.ts';
-import { LeaderEndpoint, NotLeaderError, type PeerInfo } from './leader-endpoint.ts';
+import { LeaderConnection } from './leader-connection.ts';
+import { LeaderEndpoint } from './leader-endpoint.ts';
+import { answerFollower, type LeaderServiceContext } from './leader-service.ts';
 import { readLeaderRecord, writeLeaderRecord } from './leader-record.ts';
 import { isProcessAlive } from './process-liveness.ts';
 import { seatLooksStale, tryTakeSeat, type Seat } from './seat.ts';
+import { ProgressRelay } from './progress-relay.ts';
+import type { RoleChange } from './role-events.ts';
 import { StallWatch } from './stall-watch.ts';
-import { LEADER_WAIT_MS, SAFETY_POLL_MS, SEAT_STALE_MS } from './timing.ts';
+import { SAFETY_POLL_MS, SEAT_STALE_MS } from './timing.ts';
+import { routeWrite } from './write-router.ts';
+
+export type { RoleChange } from './role-events.ts';
+export { roleEventLine, seatReleasedLine } from './role-events.ts';
 
 export interface CoordinatorOptions {
   readonly home: string;
@@ -24,24 +32,11 @@ export interface CoordinatorOptions {
   readonly log: Logger;
 }
 
-/** A role change, as listeners (the extension, the role-event line) see it. */
-export interface RoleChange {
-  readonly role: 'leader' | 'follower';
-  readonly previousRole: Role;
-  readonly epoch: number;
-  readonly leader: LeaderInfo;
-  /** When this process just became leader: the leader it replaced, if any. */
-  readonly replaced?: LeaderInfo | undefined;
-}
-
 type Params<M extends ForwardedMethod> = RequestParams<M>;
 
 const refuseAllWrites = (): never => {
   throw new FencedError(0, -1);
 };
-
-/** Progress of one codebase is broadcast at most this often (final states always). */
-const BROADCAST_INTERVAL_MS = 100;
 
 /**
  * The election state machine of one process. It joins as soon as it starts:
@@ -67,15 +62,22 @@ export class Coordinator {
   private readonly roleListeners = new Set<(change: RoleChange) => void>();
   private readonly resignListeners = new Set<(epoch: number) => void>();
   private readonly progressListeners = new Set<(progress: IndexProgress) => void>();
-  private readonly lastBroadcast = new Map<string, number>();
+  private readonly relay = new ProgressRelay();
   private readonly settledWaiters = new Set<() => void>();
   private readonly stallWatch = new StallWatch();
+  private readonly service: LeaderServiceContext;
 
   constructor(options: CoordinatorOptions) {
     this.files = homeFiles(options.home);
     this.engine = options.engine;
     this.label = options.label;
     this.log = options.log;
+    this.service = {
+      engine: this.engine,
+      isLeader: () => this.role === 'leader',
+      self: () => (this.role === 'leader' ? this.currentLeader : undefined),
+      log: this.log,
+    };
   }
 
   get currentRole(): Role {
@@ -137,38 +139,19 @@ export class Coordinator {
     return () => this.progressListeners.delete(listener);
   }
 
-  /**
-   * Runs a write where it belongs: `local` when this process is the leader,
-   * else forwarded to the leader. Never refuses for want of a leader: across
-   * a failover it waits for the next one (up to LEADER_WAIT_MS) and retries.
-   */
-  async write<M extends ForwardedMethod>(
-    method: M,
-    params: Params<M>,
-    local: () => Promise<LeaderResults[M]>,
-  ): Promise<LeaderResults[M]> {
-    const deadline = Date.now() + LEADER_WAIT_MS;
-    let attempt = 0;
-    for (;;) {
-      const target = await this.settled(deadline);
-      try {
-        if (target === 'leader') return await local();
-        // A retried index joins the run the new leader may already have resumed.
-        const retried = attempt > 0 && method === 'index' ? ({ ...params, attach: true } as Params<M>) : params;
-        return await target.request(method, retried);
-      } catch (error) {
-        const leadershipMoved =
-          (target === 'leader' && this.role !== 'leader') || // we stepped down while running it
-          error instanceof FencedError ||
-          error instanceof ConnectionLostError ||
-          (error instanceof LeaderRequestError && error.kind === 'not-leader');
-        if (!leadershipMoved || Date.now() > deadline) throw error;
-        this.log.info(`${method} is retried with the next leader (${errorMessage(error)})`);
-        attempt++;
-        if (this.role === 'leader' && error instanceof FencedError) await this.stepDown('a write was fenced');
-        else await sleep(5);
-      }
-    }
+  /** Runs a write here when leader, else at the leader; across a failover, at the next leader (see routeWrite). */
+  write<M extends ForwardedMethod>(method: M, params: Params<M>, local: () => Promise<LeaderResults[M]>): Promise<LeaderResults[M]> {
+    return routeWrite(
+      {
+        settled: (deadline) => this.settled(deadline),
+        isLeader: () => this.role === 'leader',
+        fenced: () => this.stepDown('a write was fenced'),
+        log: this.log,
+      },
+      method,
+      params,
+      local,
+    );
   }
 
   // ── election ─────────────────────────────────────────────────────────────
@@ -206,8 +189,8 @@ export class Coordinator {
       onCompromised: (error) => void this.stepDown(`the seat was taken over (${error.message})`),
       whileBreakerHeld: async () => {
         replaced = followed ?? readLeaderRecord(this.files.leaderRecord);
-        expectedEpoch = this.engine.store.currentEpoch() + 1;
-        endpoint = await LeaderEndpoint.listen(address, (request, peer) => this.answer(request, peer), (message) => this.log.warn(message));
+        expectedEpoch = this.engine.store.epochs.current() + 1;
+        endpoint = await LeaderEndpoint.listen(address, (request, peer) => answerFollower(this.service, request, peer), (message) => this.log.warn(message));
         writeLeaderRecord(this.files.leaderRecord, this.describeSelf(expectedEpoch, address, startedAt));
       },
     });
@@ -260,7 +243,7 @@ export class Coordinator {
   private async claimEpoch(): Promise<number> {
     for (let waited = 0; ; waited++) {
       try {
-        return this.engine.store.claimNextEpoch();
+        return this.engine.store.epochs.claimNext();
       } catch (error) {
         // SQLITE_BUSY, or one of its extended codes (the primary code is the low byte).
         if (((error as { errcode?: number }).errcode ?? 0) % 256 !== 5) throw error;
@@ -272,7 +255,7 @@ export class Coordinator {
 
   /** The leader's fence: refuse and step down as soon as the stored epoch is no longer ours. */
   private fenceFor(epoch: number): (db: IndexStore['db']) => void {
-    const check = IndexStore.epochFence(epoch);
+    const check = epochFence(epoch);
     return (db) => {
       try {
         check(db);
@@ -333,39 +316,10 @@ export class Coordinator {
 
   // ── serving followers (leader) ───────────────────────────────────────────
 
-  private async answer<M extends LeaderRequest['method']>(request: Extract<LeaderRequest, { method: M }>, peer: PeerInfo): Promise<LeaderResults[M]> {
-    if (request.method !== 'hello' && this.role !== 'leader') throw new NotLeaderError('this process is no longer the leader');
-    switch (request.method) {
-      case 'hello': {
-        this.log.info(`follower connected: ${peer.label ?? '?'} (pid ${peer.pid ?? '?'})`);
-        return { leader: this.currentLeader ?? readLeaderRecord(this.files.leaderRecord)! } as LeaderResults[M];
-      }
-      case 'index': {
-        const { path, attach, ...options } = request.params as Params<'index'>;
-        const started = await this.engine.startIndex(path, { ...options, joinRunning: attach });
-        return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount } as LeaderResults[M];
-      }
-      case 'clear': {
-        const removed = await this.engine.clear((request.params as Params<'clear'>).path);
-        return { root: removed.root, fileCount: removed.fileCount, chunkCount: removed.chunkCount } as LeaderResults[M];
-      }
-      case 'refresh': {
-        const { path, files } = request.params as Params<'refresh'>;
-        return (await this.engine.refreshFiles(path, files)) as LeaderResults[M];
-      }
-      default:
-        throw new UserError(`unknown method`);
-    }
-  }
-
   private onLocalProgress(progress: IndexProgress): void {
     if (this.role !== 'leader') return;
     this.emitProgress(progress);
-    const now = Date.now();
-    const final = isFinalPhase(progress.phase);
-    if (!final && now - (this.lastBroadcast.get(progress.root) ?? 0) < BROADCAST_INTERVAL_MS) return;
-    this.lastBroadcast.set(progress.root, now);
-    this.endpoint?.broadcast({ event: 'progress', progress });
+    if (this.relay.shouldBroadcast(progress)) this.endpoint?.broadcast({ event: 'progress', progress });
   }
 
   // ── plumbing ─────────────────────────────────────────────────────────────
@@ -407,16 +361,4 @@ export class Coordinator {
   private describeSelf(epoch: number, endpoint: string, startedAt: number): LeaderInfo {
     return { pid: process.pid, host: os.hostname(), epoch, endpoint, label: this.label, startedAt };
   }
-}
-
-/** The role-event line every server prints to stderr on each role change. */
-export function roleEventLine(change: RoleChange, at = Date.now()): string {
-  const event: RoleEvent = { event: 'role', role: change.role, epoch: change.epoch, pid: process.pid, at };
-  return JSON.stringify(event);
-}
-
-/** The line a leader prints just before it gives up the seat: the end of its tenure. */
-export function seatReleasedLine(epoch: number, at = Date.now()): string {
-  const event: SeatReleasedEvent = { event: 'seat-released', epoch, pid: process.pid, at };
-  return JSON.stringify(event);
 }

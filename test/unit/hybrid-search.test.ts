@@ -7,7 +7,7 @@ import type { EngineConfig } from '../../src/engine/config.ts';
 import { OpenAiEmbedder } from '../../src/engine/embed/openai-embedder.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import type { IndexStore } from '../../src/engine/store/index-store.ts';
-import { VectorIndex } from '../../src/engine/vector-index.ts';
+import { VectorIndex } from '../../src/engine/search/vector-index.ts';
 import { EmbeddingServer } from '../helpers/embedding-server.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
 import { tempFolder } from '../helpers/paths.ts';
@@ -202,7 +202,7 @@ void describe('hybrid search with an embedding provider', () => {
 void describe('VectorIndex', () => {
   const vector = (...values: number[]): Float32Array => Float32Array.from(values);
   const storeWith = (rows: { chunkId: number; vector: Float32Array }[]) => {
-    const store = { loads: 0, chunkVectors: () => (store.loads++, rows) };
+    const store = { loads: 0, vectors: { ofCodebase: () => (store.loads++, rows) } };
     return store;
   };
 

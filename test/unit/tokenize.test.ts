@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ftsExpression } from '../../src/engine/fts-query.ts';
+import { ftsExpression } from '../../src/engine/search/fts-query.ts';
 import { identifierParts, indexTerms, pathTerms, queryTerms } from '../../src/engine/tokenize.ts';
 
 test('identifiers split at camelCase, PascalCase, snake_case, kebab and acronym boundaries', () => {

@@ -1,4 +1,4 @@
-import type { IndexStore } from './store/index-store.ts';
+import type { IndexStore } from '../store/index-store.ts';
 
 interface LoadedVectors {
   readonly version: number;
@@ -36,7 +36,7 @@ export class VectorIndex {
   private load(store: IndexStore, codebaseId: number, version: number, model: string): LoadedVectors {
     const cached = this.loaded.get(codebaseId);
     if (cached && cached.version === version) return cached;
-    const rows = store.chunkVectors(codebaseId, model);
+    const rows = store.vectors.ofCodebase(codebaseId, model);
     const entry = { version, chunkIds: rows.map((row) => row.chunkId), vectors: rows.map((row) => row.vector) };
     this.loaded.set(codebaseId, entry);
     return entry;

@@ -1,5 +1,5 @@
 import { singleTermExpression } from './fts-query.ts';
-import type { CodebaseRecord, IndexStore } from './store/index-store.ts';
+import type { CodebaseRecord, IndexStore } from '../store/index-store.ts';
 
 /** A term in at least this share of a codebase's chunks is "common" (tuned on the bench corpus: no loss in top-5 hits or MRR at 10 %, p95 35 → 25 ms). */
 const COMMON_SHARE = 0.1;
@@ -29,7 +29,7 @@ export class TermRarity {
     const rare = terms.filter((term) => {
       let common = known.common.get(term);
       if (common === undefined) {
-        common = store.countMatches(codebase.id, singleTermExpression(term), threshold) >= threshold;
+        common = store.search.countMatches(codebase.id, singleTermExpression(term), threshold) >= threshold;
         known.common.set(term, common);
       }
       return !common;

@@ -1,7 +1,7 @@
-import type { Chunk } from './chunk/chunk.ts';
-import { contentHash } from './scan/file-content.ts';
-import type { PreparedChunk } from './store/index-store.ts';
-import { indexTerms } from './tokenize.ts';
+import type { Chunk } from '../chunk/chunk.ts';
+import { contentHash } from '../scan/file-content.ts';
+import type { PreparedChunk } from '../store/index-store.ts';
+import { indexTerms } from '../tokenize.ts';
 
 /** Adds the hash and the FTS terms to a chunk. */
 export function prepareChunk(chunk: Chunk): PreparedChunk {

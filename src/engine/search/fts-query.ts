@@ -1,5 +1,5 @@
-import { normalizeExtension } from './languages.ts';
-import { queryTerms } from './tokenize.ts';
+import { normalizeExtension } from '../languages.ts';
+import { queryTerms } from '../tokenize.ts';
 
 /**
  * The FTS5 expression for a query: any of its terms in the symbol, path or

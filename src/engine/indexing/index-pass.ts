@@ -1,12 +1,12 @@
-import type { Chunker } from './chunk/chunker.ts';
-import type { Embedder } from './embed/embedder.ts';
-import { extensionOf } from './languages.ts';
+import type { Chunker } from '../chunk/chunker.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import { extensionOf } from '../languages.ts';
 import { prepareChunk } from './prepare.ts';
-import type { IndexProgress } from './progress.ts';
-import { readFileContent, type FileContent } from './scan/file-content.ts';
-import type { ScannedFile } from './scan/scanner.ts';
-import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from './store/index-store.ts';
-import { pathTerms } from './tokenize.ts';
+import type { IndexProgress } from '../progress.ts';
+import { readFileContent, type FileContent } from '../scan/file-content.ts';
+import type { ScannedFile } from '../scan/scanner.ts';
+import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from '../store/index-store.ts';
+import { pathTerms } from '../tokenize.ts';
 
 export interface IndexerDeps {
   readonly store: IndexStore;
@@ -63,9 +63,9 @@ export class IndexPass {
 
   /** Indexes every scanned file and deletes stored files the scan no longer has. */
   async syncAll(files: readonly ScannedFile[]): Promise<RunCounts> {
-    const stored = this.deps.store.storedFiles(this.codebase.id);
+    const stored = this.deps.store.contents.storedFiles(this.codebase.id);
     this.total = files.length;
-    this.deps.store.setProgress(this.codebase.id, this.total, 0);
+    this.deps.store.codebases.setProgress(this.codebase.id, this.total, 0);
     const reads = new ReadAhead(files.filter((file) => !isUnchanged(file, stored.get(file.path))), this.deps.maxFileBytes);
     for (const file of files) {
       this.signal.throwIfAborted();
@@ -84,7 +84,7 @@ export class IndexPass {
    * no longer exists, or is no longer indexable, is removed.
    */
   async syncSome(present: readonly ScannedFile[], removed: readonly string[]): Promise<RunCounts> {
-    const stored = this.deps.store.storedFiles(this.codebase.id);
+    const stored = this.deps.store.contents.storedFiles(this.codebase.id);
     for (const file of present) {
       this.signal.throwIfAborted();
       await this.syncFile(file, stored.get(file.path));
@@ -140,7 +140,7 @@ export class IndexPass {
   private flush(withProgress = true): void {
     if (this.batch.length > 0 || withProgress) {
       const progress = withProgress ? { total: this.total, processed: this.processed } : undefined;
-      this.deps.store.applyBatch(this.codebase.id, this.batch, [], progress);
+      this.deps.store.contents.applyBatch(this.codebase.id, this.batch, [], progress);
     }
     this.batch = [];
     this.batchChars = 0;
@@ -152,7 +152,7 @@ export class IndexPass {
     for (let start = 0; start < paths.length; start += DELETE_BATCH) {
       this.signal.throwIfAborted();
       const slice = paths.slice(start, start + DELETE_BATCH);
-      this.deps.store.applyBatch(this.codebase.id, [], slice);
+      this.deps.store.contents.applyBatch(this.codebase.id, [], slice);
       this.counts.deleted += slice.length;
       await Promise.resolve();
     }
@@ -168,7 +168,7 @@ export class IndexPass {
     let afterId = 0;
     for (;;) {
       this.signal.throwIfAborted();
-      const page = this.deps.store.chunksMissingVectors(this.codebase.id, embedder.model, afterId, EMBED_BATCH);
+      const page = this.deps.store.vectors.missing(this.codebase.id, embedder.model, afterId, EMBED_BATCH);
       if (page.length === 0) return;
       afterId = page[page.length - 1]!.id;
       const unique = [...new Map(page.map((chunk) => [chunk.contentHash, chunk])).values()];
@@ -177,7 +177,7 @@ export class IndexPass {
         unique.map((chunk) => chunk.content),
         this.signal,
       );
-      this.deps.store.storeVectors(
+      this.deps.store.vectors.save(
         embedder.model,
         unique.map((chunk, index) => ({ contentHash: chunk.contentHash, vector: vectors[index]! })),
       );
@@ -185,7 +185,7 @@ export class IndexPass {
   }
 
   private report(phase: IndexProgress['phase'], message: string): void {
-    const record = this.deps.store.codebaseById(this.codebase.id);
+    const record = this.deps.store.codebases.byId(this.codebase.id);
     this.onProgress({
       root: this.codebase.root,
       phase,

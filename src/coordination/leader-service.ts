@@ -1,0 +1,47 @@
+import type { Engine } from '../engine/engine.ts';
+import { UserError } from '../engine/errors.ts';
+import type { LeaderRequest, LeaderResults, RequestParams } from '../protocol/ipc.ts';
+import type { LeaderInfo } from '../protocol/leader.ts';
+import type { PeerInfo } from './leader-endpoint.ts';
+import { NotLeaderError } from './leader-endpoint.ts';
+
+export interface LeaderServiceContext {
+  readonly engine: Engine;
+  /** Whether this process still holds the seat: a request that arrives after it stepped down is sent on. */
+  readonly isLeader: () => boolean;
+  /** This leader's own description, for the follower's hello. */
+  readonly self: () => LeaderInfo | undefined;
+  readonly log: { info(message: string): void };
+}
+
+/** Answers one request a follower forwarded: the leader runs the write on its own engine. */
+export async function answerFollower<M extends LeaderRequest['method']>(
+  context: LeaderServiceContext,
+  request: Extract<LeaderRequest, { method: M }>,
+  peer: PeerInfo,
+): Promise<LeaderResults[M]> {
+  const self = context.self();
+  if (!context.isLeader() || !self) throw new NotLeaderError('this process is no longer the leader');
+  const { engine } = context;
+  switch (request.method) {
+    case 'hello': {
+      context.log.info(`follower connected: ${peer.label ?? '?'} (pid ${peer.pid ?? '?'})`);
+      return { leader: self } as LeaderResults[M];
+    }
+    case 'index': {
+      const { path, attach, ...options } = request.params as RequestParams<'index'>;
+      const started = await engine.startIndex(path, { ...options, joinRunning: attach });
+      return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount } as LeaderResults[M];
+    }
+    case 'clear': {
+      const removed = await engine.clear((request.params as RequestParams<'clear'>).path);
+      return { root: removed.root, fileCount: removed.fileCount, chunkCount: removed.chunkCount } as LeaderResults[M];
+    }
+    case 'refresh': {
+      const { path, files } = request.params as RequestParams<'refresh'>;
+      return (await engine.refreshFiles(path, files)) as LeaderResults[M];
+    }
+    default:
+      throw new UserError('unknown method');
+  }
+}

@@ -1,0 +1,26 @@
+import { COUNT_CAP_FACTOR, type ScanResult } from '../scan/scanner.ts';
+import type { RunCounts } from './index-pass.ts';
+
+/** The summary a finished run leaves in the codebase's status. */
+export function describeRun(counts: RunCounts, scan: ScanResult): string {
+  const parts = [`${counts.changed} files indexed`, `${counts.unchanged} unchanged`];
+  if (counts.deleted) parts.push(`${counts.deleted} removed`);
+  const skipped = counts.skipped + scan.skips.tooLarge;
+  if (skipped) parts.push(`${skipped} skipped (binary, minified or too large)`);
+  return parts.join(', ');
+}
+
+/** Why a folder with too many files is refused, with its largest folders and what to do. */
+export function overLimitMessage(root: string, scan: ScanResult, limit: number): string {
+  const largest = [...scan.countsByTopFolder.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([folder, count]) => `${folder === '' ? '(top level)' : `${folder}/`} ${count.toLocaleString('en-US')}`)
+    .join(', ');
+  const counted = scan.indexableCount > limit * COUNT_CAP_FACTOR ? `more than ${(limit * COUNT_CAP_FACTOR).toLocaleString('en-US')}` : scan.indexableCount.toLocaleString('en-US');
+  return (
+    `${root} has ${counted} files to index, over the limit of ${limit.toLocaleString('en-US')}. Largest folders: ${largest}. ` +
+    `Exclude folders with ignorePatterns (e.g. ["data/", "generated/"]) or a .batonignore file, index a sub-folder, ` +
+    `or raise the limit with the environment variable BATON_MAX_FILES.`
+  );
+}

@@ -1,0 +1,118 @@
+import type { StoreConnection } from './connection.ts';
+import type { ContentTable } from './contents.ts';
+import type { CodebaseRecord, CodebaseStatus, IndexSettings } from './records.ts';
+import { ftsTableName, ftsTableSql } from './schema.ts';
+
+interface CodebaseRow {
+  id: number;
+  root: string;
+  status: CodebaseStatus;
+  settings: string;
+  total_files: number;
+  processed_files: number;
+  file_count: number;
+  chunk_count: number;
+  message: string;
+  created_at: number;
+  started_at: number;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+function toRecord(row: CodebaseRow): CodebaseRecord {
+  return {
+    id: row.id,
+    root: row.root,
+    status: row.status,
+    settings: JSON.parse(row.settings) as IndexSettings,
+    totalFiles: row.total_files,
+    processedFiles: row.processed_files,
+    fileCount: row.file_count,
+    chunkCount: row.chunk_count,
+    message: row.message,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** One row per indexed folder: its settings, its run's status and progress, its counts. */
+export class CodebaseTable {
+  private readonly connection: StoreConnection;
+  private readonly contents: ContentTable;
+
+  constructor(connection: StoreConnection, contents: ContentTable) {
+    this.connection = connection;
+    this.contents = contents;
+  }
+
+  byRoot(root: string): CodebaseRecord | undefined {
+    const row = this.connection.statement('SELECT * FROM codebases WHERE root = ?').get(root) as CodebaseRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  byId(id: number): CodebaseRecord | undefined {
+    const row = this.connection.statement('SELECT * FROM codebases WHERE id = ?').get(id) as CodebaseRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  list(): CodebaseRecord[] {
+    return (this.connection.statement('SELECT * FROM codebases ORDER BY root').all() as unknown as CodebaseRow[]).map(toRecord);
+  }
+
+  /**
+   * Marks a codebase as being indexed with these settings, creating it if new.
+   * With `reset`, its files and chunks are dropped first (a forced re-index).
+   */
+  beginIndexing(root: string, settings: IndexSettings, reset: boolean): CodebaseRecord {
+    const { connection } = this;
+    return connection.transaction(() => {
+      const now = Date.now();
+      const existing = this.byRoot(root);
+      if (existing && reset) this.contents.deleteAll(existing.id);
+      if (existing) {
+        connection
+          .statement(
+            `UPDATE codebases SET status = 'indexing', settings = ?, processed_files = 0, total_files = 0,
+               message = '', started_at = ?, finished_at = NULL, updated_at = ?, writer_epoch = ? WHERE id = ?`,
+          )
+          .run(JSON.stringify(settings), now, now, connection.writerEpoch, existing.id);
+      } else {
+        connection
+          .statement(
+            `INSERT INTO codebases(root, status, settings, created_at, started_at, updated_at, writer_epoch)
+             VALUES (?, 'indexing', ?, ?, ?, ?, ?)`,
+          )
+          .run(root, JSON.stringify(settings), now, now, now, connection.writerEpoch);
+      }
+      const record = this.byRoot(root)!;
+      connection.db.exec(ftsTableSql(ftsTableName(record.id)));
+      if (reset) this.contents.refreshCounts(record.id);
+      return this.byId(record.id)!;
+    });
+  }
+
+  setProgress(id: number, totalFiles: number, processedFiles: number): void {
+    this.connection.transaction(() => {
+      this.connection.statement('UPDATE codebases SET total_files = ?, processed_files = ?, updated_at = ? WHERE id = ?').run(totalFiles, processedFiles, Date.now(), id);
+    });
+  }
+
+  finishIndexing(id: number, status: 'indexed' | 'failed', message: string): void {
+    this.connection.transaction(() => {
+      this.contents.refreshCounts(id);
+      const now = Date.now();
+      this.connection.statement('UPDATE codebases SET status = ?, message = ?, finished_at = ?, updated_at = ? WHERE id = ?').run(status, message, now, now, id);
+    });
+  }
+
+  /** Removes a codebase and everything indexed for it. Embedding cache entries stay (they are keyed by content). */
+  delete(id: number): void {
+    this.connection.transaction(() => {
+      this.contents.deleteAll(id);
+      this.connection.db.exec(`DROP TABLE IF EXISTS ${ftsTableName(id)}`);
+      this.connection.statement('DELETE FROM codebases WHERE id = ?').run(id);
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+
+/**
+ * Checks, inside a write transaction, that this process may still write.
+ * Throws FencedError when another writer has taken over (see coordination).
+ */
+export type WriteFence = (db: DatabaseSync) => void;
+
+/**
+ * The index database as every table of the store uses it: cached prepared
+ * statements, and IMMEDIATE transactions that first pass the write fence, so
+ * a crash or a deposed writer can never leave a half-applied batch.
+ */
+export class StoreConnection {
+  readonly db: DatabaseSync;
+  private fence: WriteFence | undefined;
+  /** Recorded on the rows this process writes, so that any row can be traced to its leader. */
+  private epoch = 0;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  get writerEpoch(): number {
+    return this.epoch;
+  }
+
+  setWriteFence(fence: WriteFence | undefined, writerEpoch = 0): void {
+    this.fence = fence;
+    this.epoch = writerEpoch;
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `body` in an IMMEDIATE transaction that first passes the write fence (unless `fenced` is false). */
+  transaction<T>(body: () => T, fenced = true): T {
+    if (this.db.isTransaction) return body();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      if (fenced) this.fence?.(this.db);
+      const result = body();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Runs `body` waiting at most `milliseconds` for another process's write lock. */
+  withBusyTimeout<T>(milliseconds: number, body: () => T): T {
+    const previous = (this.db.prepare('PRAGMA busy_timeout').get() as { timeout: number }).timeout;
+    this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(milliseconds)}`);
+    try {
+      return body();
+    } finally {
+      this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(previous)}`);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import type { StoreConnection } from './connection.ts';
+import type { FileUpdate, StoredFile } from './records.ts';
+import { ftsTableName, ftsTableSql } from './schema.ts';
+
+/** The files and chunks of each codebase, with their search terms: written in atomic batches. */
+export class ContentTable {
+  private readonly connection: StoreConnection;
+
+  constructor(connection: StoreConnection) {
+    this.connection = connection;
+  }
+
+  storedFiles(codebaseId: number): Map<string, StoredFile> {
+    const rows = this.connection.statement('SELECT id, path, size, mtime_ms, hash FROM files WHERE codebase_id = ?').all(codebaseId) as unknown as {
+      id: number;
+      path: string;
+      size: number;
+      mtime_ms: number;
+      hash: string;
+    }[];
+    return new Map(rows.map((row) => [row.path, { id: row.id, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash }]));
+  }
+
+  /**
+   * Applies one batch atomically: changed files replace their chunks, deleted
+   * files go, and the progress counters move, all or nothing.
+   */
+  applyBatch(codebaseId: number, updates: readonly FileUpdate[], deletedPaths: readonly string[], progress?: { total: number; processed: number }): void {
+    const fts = ftsTableName(codebaseId);
+    this.connection.transaction(() => {
+      for (const path of deletedPaths) this.deleteFile(codebaseId, fts, path);
+      for (const update of updates) this.writeFile(codebaseId, fts, update);
+      this.refreshCounts(codebaseId);
+      if (progress) {
+        this.connection
+          .statement('UPDATE codebases SET total_files = ?, processed_files = ?, updated_at = ? WHERE id = ?')
+          .run(progress.total, progress.processed, Date.now(), codebaseId);
+      }
+    });
+  }
+
+  /** Drops every file and chunk of a codebase and gives it an empty search table. Call inside a transaction. */
+  deleteAll(codebaseId: number): void {
+    const fts = ftsTableName(codebaseId);
+    this.connection.db.exec(`DROP TABLE IF EXISTS ${fts}`);
+    this.connection.statement('DELETE FROM chunks WHERE codebase_id = ?').run(codebaseId);
+    this.connection.statement('DELETE FROM files WHERE codebase_id = ?').run(codebaseId);
+    this.connection.db.exec(ftsTableSql(fts));
+  }
+
+  /** Sets a codebase's file and chunk counts from its rows. Call inside a transaction. */
+  refreshCounts(codebaseId: number): void {
+    this.connection
+      .statement(
+        `UPDATE codebases SET
+           file_count = (SELECT count(*) FROM files WHERE codebase_id = ?1),
+           chunk_count = (SELECT count(*) FROM chunks WHERE codebase_id = ?1)
+         WHERE id = ?1`,
+      )
+      .run(codebaseId);
+  }
+
+  private writeFile(codebaseId: number, fts: string, update: FileUpdate): void {
+    const { connection } = this;
+    const epoch = connection.writerEpoch;
+    const existing = connection.statement('SELECT id FROM files WHERE codebase_id = ? AND path = ?').get(codebaseId, update.path) as
+      | { id: number }
+      | undefined;
+    if (update.chunks === null) {
+      if (existing) connection.statement('UPDATE files SET size = ?, mtime_ms = ?, writer_epoch = ? WHERE id = ?').run(update.size, update.mtimeMs, epoch, existing.id);
+      return;
+    }
+    let fileId: number;
+    if (existing) {
+      this.deleteChunksOf(fts, existing.id);
+      connection
+        .statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, chunk_count = ?, writer_epoch = ? WHERE id = ?')
+        .run(update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, epoch, existing.id);
+      fileId = existing.id;
+    } else {
+      const inserted = connection
+        .statement('INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, chunk_count, writer_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(codebaseId, update.path, update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, epoch);
+      fileId = Number(inserted.lastInsertRowid);
+    }
+    const insertChunk = connection.statement(
+      'INSERT INTO chunks(codebase_id, file_id, start_line, end_line, symbols, content, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const insertTerms = connection.statement(`INSERT INTO ${fts}(rowid, symbols, path, body, ext) VALUES (?, ?, ?, ?, ?)`);
+    for (const chunk of update.chunks) {
+      const { lastInsertRowid } = insertChunk.run(codebaseId, fileId, chunk.startLine, chunk.endLine, chunk.symbols, chunk.content, chunk.contentHash);
+      insertTerms.run(lastInsertRowid, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
+    }
+  }
+
+  private deleteFile(codebaseId: number, fts: string, path: string): void {
+    const existing = this.connection.statement('SELECT id FROM files WHERE codebase_id = ? AND path = ?').get(codebaseId, path) as { id: number } | undefined;
+    if (!existing) return;
+    this.deleteChunksOf(fts, existing.id);
+    this.connection.statement('DELETE FROM files WHERE id = ?').run(existing.id);
+  }
+
+  private deleteChunksOf(fts: string, fileId: number): void {
+    this.connection.statement(`DELETE FROM ${fts} WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)`).run(fileId);
+    this.connection.statement('DELETE FROM chunks WHERE file_id = ?').run(fileId);
+  }
+}
