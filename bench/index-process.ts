@@ -16,8 +16,8 @@ export interface IndexRun {
 }
 
 /** Indexes `root` into `home` in a child process (bench/index-child.ts) and measures it. */
-export async function indexInChildProcess(root: string, home: string, options: { force?: boolean; maxFiles: number }): Promise<IndexRun> {
-  const args = [CHILD, root, home, ...(options.force ? ['--force'] : [])];
+export async function indexInChildProcess(root: string, home: string, options: { force?: boolean; maxFiles: number; symbols?: boolean }): Promise<IndexRun> {
+  const args = [CHILD, root, home, ...(options.force ? ['--force'] : []), ...(options.symbols === false ? ['--no-symbols'] : [])];
   const start = performance.now();
   const { code, stdout, stderr } = await run(process.execPath, args, { ...process.env, BATON_MAX_FILES: String(options.maxFiles) });
   const processMs = performance.now() - start;

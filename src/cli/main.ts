@@ -9,6 +9,8 @@ import { CoordinatedBackend } from '../server/coordinated-backend.ts';
 import { stderrLogger } from '../server/logger.ts';
 import { statusSnapshot } from '../server/status-snapshot.ts';
 import { BATON_VERSION } from '../server/version.ts';
+import { SYMBOL_USAGE, runSymbolCommand } from './symbol-commands.ts';
+import { UsageError } from './usage-error.ts';
 
 export const USAGE = `Usage: baton <command> [options]
 
@@ -22,6 +24,7 @@ Commands:
   search <path> <query>        Search an indexed folder
       --limit N                  results (default ${SEARCH_LIMIT_DEFAULT}, at most ${SEARCH_LIMIT_MAX})
       --ext .ts,.py              only these extensions
+${SYMBOL_USAGE}
   status [path]                Indexed codebases, or one folder's status
   clear <path>                 Delete a folder's index
 
@@ -30,8 +33,6 @@ Environment: BATON_HOME (data folder, default ~/.baton), BATON_MAX_FILES, BATON_
   BATON_EMBEDDING_BASE_URL, BATON_EMBEDDING_MODEL, BATON_EMBEDDING_API_KEY
 Exit codes: 0 success, 1 failure, 2 usage error.`;
 
-class UsageError extends Error {}
-
 const OPTIONS = {
   json: { type: 'boolean' },
   force: { type: 'boolean' },
@@ -39,6 +40,10 @@ const OPTIONS = {
   ext: { type: 'string' },
   ignore: { type: 'string' },
   limit: { type: 'string' },
+  kind: { type: 'string' },
+  exact: { type: 'boolean' },
+  source: { type: 'boolean' },
+  definitions: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -83,6 +88,10 @@ async function run(argv: string[]): Promise<number> {
       const [path, ...words] = requireArgs(rest, 2, 'search <path> <query>');
       return withEngine((engine) => searchCommand(engine, path!, words.join(' '), values));
     }
+    case 'symbols':
+    case 'refs':
+    case 'outline':
+      return withEngine(async (engine) => runSymbolCommand(engine, command, rest, values));
     case 'status':
       return withEngine((engine, config) => statusCommand(engine, config, rest[0], values));
     case 'clear':

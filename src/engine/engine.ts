@@ -6,6 +6,7 @@ import type { RunCounts } from './indexing/index-pass.ts';
 import { IndexRuns, type IndexOptions, type IndexStarted } from './indexing/index-runs.ts';
 import type { IndexProgress } from './progress.ts';
 import { Searcher, type SearchOptions, type SearchResponse } from './search/searcher.ts';
+import { SymbolLookup } from './symbols/lookup.ts';
 import { statusReport, type StatusReport } from './status.ts';
 import { openDatabase } from './store/database.ts';
 import { IndexStore, type CodebaseRecord } from './store/index-store.ts';
@@ -13,6 +14,7 @@ import { IndexStore, type CodebaseRecord } from './store/index-store.ts';
 export type { IndexOptions, IndexStarted } from './indexing/index-runs.ts';
 export type { SearchOptions, SearchResponse, SearchResult } from './search/searcher.ts';
 export type { StatusName, StatusReport } from './status.ts';
+export type { FileOutlineResponse, FindReferencesResponse, FindSymbolResponse } from './symbols/lookup.ts';
 
 /**
  * The index and search engine for every codebase in one BATON_HOME. It knows
@@ -22,6 +24,8 @@ export type { StatusName, StatusReport } from './status.ts';
  */
 export class Engine {
   readonly store: IndexStore;
+  /** Definitions, references and outlines (reads only, like search). */
+  readonly symbols: SymbolLookup;
   private readonly runs: IndexRuns;
   private readonly searcher: Searcher;
 
@@ -29,6 +33,7 @@ export class Engine {
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
     this.searcher = new Searcher(this.store, embedder);
+    this.symbols = new SymbolLookup(this.store);
     this.runs = new IndexRuns({
       store: this.store,
       config,

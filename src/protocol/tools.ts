@@ -81,6 +81,10 @@ export const searchResultSchema = z.object({
   language: z.string(),
   score: z.number(),
   content: z.string(),
+  symbol: z
+    .object({ name: z.string(), kind: z.string() })
+    .optional()
+    .describe('The definition the chunk is about (the first one in it) or part of, when the file has symbols.'),
 });
 
 export const searchOutput = {

@@ -1,4 +1,12 @@
 import type { IndexProgress } from '../engine/progress.ts';
+import type {
+  FindReferencesToolInput,
+  FindReferencesToolOutput,
+  FindSymbolToolInput,
+  FindSymbolToolOutput,
+  OutlineToolInput,
+  OutlineToolOutput,
+} from '../protocol/symbol-tools.ts';
 import type { ClearToolOutput, IndexToolInput, IndexToolOutput, SearchToolInput, SearchToolOutput, StatusToolOutput } from '../protocol/tools.ts';
 
 export interface IndexAccepted {
@@ -16,4 +24,8 @@ export interface ToolBackend {
   search(input: SearchToolInput): Promise<SearchToolOutput>;
   clear(path: string): Promise<ClearToolOutput>;
   status(path: string): Promise<StatusToolOutput>;
+  /** Symbol reads: always from this process's view of the shared index. */
+  findSymbol(input: FindSymbolToolInput): Promise<FindSymbolToolOutput>;
+  findReferences(input: FindReferencesToolInput): Promise<FindReferencesToolOutput>;
+  fileOutline(input: OutlineToolInput): Promise<OutlineToolOutput>;
 }

@@ -3,12 +3,21 @@ import type { Engine } from '../engine/engine.ts';
 import { canonicalFolder } from '../engine/paths.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
 import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
+import type {
+  FindReferencesToolInput,
+  FindReferencesToolOutput,
+  FindSymbolToolInput,
+  FindSymbolToolOutput,
+  OutlineToolInput,
+  OutlineToolOutput,
+} from '../protocol/symbol-tools.ts';
 import type { IndexAccepted, ToolBackend } from './backend.ts';
+import { findReferencesAnswer, findSymbolAnswer, outlineAnswer } from './symbol-outputs.ts';
 import { RunTracker } from './run-tracker.ts';
 
 /**
  * The tools in a process that takes part in the election. Reads (search,
- * status) always answer from the shared database in this process. Writes
+ * status, symbols) always answer from the shared database in this process. Writes
  * (index, clear, file refresh) run here when this process is the leader and
  * are forwarded to the leader otherwise — never refused for being a follower.
  */
@@ -91,5 +100,17 @@ export class CoordinatedBackend implements ToolBackend {
       chunkCount: report.chunkCount,
       message: report.message,
     };
+  }
+
+  async findSymbol(input: FindSymbolToolInput): Promise<FindSymbolToolOutput> {
+    return findSymbolAnswer(this.engine, input);
+  }
+
+  async findReferences(input: FindReferencesToolInput): Promise<FindReferencesToolOutput> {
+    return findReferencesAnswer(this.engine, input);
+  }
+
+  async fileOutline(input: OutlineToolInput): Promise<OutlineToolOutput> {
+    return outlineAnswer(this.engine, input);
   }
 }

@@ -3,13 +3,15 @@ import type { StatusSnapshot } from '../protocol/status.ts';
 import type { ToolBackend } from './backend.ts';
 import type { Logger } from './logger.ts';
 import { StatusResource } from './status-resource.ts';
+import { registerSymbolTools } from './symbol-tools.ts';
 import { registerTools } from './tools.ts';
 import { BATON_VERSION } from './version.ts';
 
 const INSTRUCTIONS =
   'Baton indexes codebases on this machine and searches them. Call index_codebase with the absolute folder path once ' +
   '(it returns at once and indexes in the background; re-indexing only touches changed files), then search_code with ' +
-  'a question or identifiers. get_indexing_status shows progress; clear_index removes an index.';
+  'a question or identifiers. find_symbol finds definitions by name, find_references the uses of a name, ' +
+  'get_file_outline the definitions of a file. get_indexing_status shows progress; clear_index removes an index.';
 
 /** A fresh MCP server with Baton's tools and status resource, not yet connected to a transport. */
 export function createMcpServer(backend: ToolBackend, log: Logger, snapshot: () => StatusSnapshot): { server: McpServer; status: StatusResource } {
@@ -18,6 +20,7 @@ export function createMcpServer(backend: ToolBackend, log: Logger, snapshot: () 
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
   registerTools(server, backend, log);
+  registerSymbolTools(server, backend, log);
   const status = new StatusResource(server, snapshot);
   return { server, status };
 }

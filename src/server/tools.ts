@@ -106,7 +106,7 @@ export function registerTools(server: McpServer, backend: ToolBackend, log: Logg
 }
 
 /** Runs a tool body; a UserError becomes an isError result with its message, anything else is logged too. */
-async function answer(log: Logger, tool: string, body: () => Promise<CallToolResult>): Promise<CallToolResult> {
+export async function answer(log: Logger, tool: string, body: () => Promise<CallToolResult>): Promise<CallToolResult> {
   try {
     return await body();
   } catch (error) {

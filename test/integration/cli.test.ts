@@ -21,11 +21,13 @@ test('index, search, status and clear from the command line', async () => {
   assert.equal(search.code, 0, search.stderr);
   const results = JSON.parse(search.stdout) as { file: string; startLine: number; endLine: number; language: string; score: number; content: string }[];
   assert.ok(results.length >= 1 && results.length <= 2);
-  assert.deepEqual(Object.keys(results[0]!).sort(), ['content', 'endLine', 'file', 'language', 'score', 'startLine']);
+  assert.deepEqual(Object.keys(results[0]!).sort(), ['content', 'endLine', 'file', 'language', 'score', 'startLine', 'symbol']);
   assert.equal(results[0]!.file, 'src/config.ts');
 
   const filtered = await runCli(home.path, ['search', project.path, 'token', '--ext', '.py', '--json']);
-  assert.ok((JSON.parse(filtered.stdout) as { file: string }[]).every((result) => result.file.endsWith('.py')));
+  const pythonResults = JSON.parse(filtered.stdout) as { file: string; symbol?: { name: string; kind: string } }[];
+  assert.ok(pythonResults.length > 0 && pythonResults.every((result) => result.file.endsWith('.py')));
+  assert.deepEqual(pythonResults[0]!.symbol, { name: 'refresh_access_token', kind: 'function' }, 'the enclosing symbol of the chunk');
 
   const status = await runCli(home.path, ['status', '--json']);
   assert.equal(status.code, 0);

@@ -180,7 +180,7 @@ describe('MCP over Streamable HTTP (BATON_HTTP_SECRET)', () => {
     if (listening) assert.deepEqual(listening, [`127.0.0.1:${port}`], 'its only TCP listener');
   });
 
-  test('with the right secret: initialize, the four tools, a tool call and the status resource', async () => {
+  test('with the right secret: initialize, the seven tools, a tool call and the status resource', async () => {
     const { client, transport } = await connectHttp(port, secret, 'http-test-one');
     clients.push(client);
     first = client;
@@ -188,7 +188,7 @@ describe('MCP over Streamable HTTP (BATON_HTTP_SECRET)', () => {
     assert.ok(client.getServerCapabilities()?.tools, 'the server offers tools');
 
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((tool) => tool.name).sort(), ['clear_index', 'get_indexing_status', 'index_codebase', 'search_code']);
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), ['clear_index', 'find_references', 'find_symbol', 'get_file_outline', 'get_indexing_status', 'index_codebase', 'search_code']);
 
     const result = (await client.callTool({ name: 'get_indexing_status', arguments: { path: project.path } })) as CallToolResult;
     assert.equal(result.isError, undefined);
@@ -217,8 +217,8 @@ describe('MCP over Streamable HTTP (BATON_HTTP_SECRET)', () => {
       a.client.callTool({ name: 'get_indexing_status', arguments: { path: project.path } }),
       b.client.readResource({ uri: 'baton://status' }),
     ]);
-    assert.equal(toolsA.tools.length, 4);
-    assert.equal(toolsB.tools.length, 4);
+    assert.equal(toolsA.tools.length, 7);
+    assert.equal(toolsB.tools.length, 7);
     assert.equal(((statusA as CallToolResult).structuredContent as { status: string }).status, 'not_found');
     assert.ok(statusB.contents.length === 1);
 
@@ -232,7 +232,7 @@ describe('MCP over Streamable HTTP (BATON_HTTP_SECRET)', () => {
       JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }),
     );
     assert.equal(stale.status, 404, stale.body);
-    assert.equal((await b.client.listTools()).tools.length, 4);
+    assert.equal((await b.client.listTools()).tools.length, 7);
   });
 
   test('a raw initialize with the right secret is accepted (the refusals below are about the secret or origin, not the request)', async () => {
@@ -305,10 +305,10 @@ describe('MCP over Streamable HTTP (BATON_HTTP_SECRET)', () => {
 
   test('the server is still up and answering over HTTP and stdio after all that', async () => {
     assert.equal(server.exited, undefined);
-    assert.equal((await first.listTools()).tools.length, 4);
+    assert.equal((await first.listTools()).tools.length, 7);
     const stdio = await server.connectClient('stdio-after-http');
     try {
-      assert.equal((await stdio.listTools()).tools.length, 4);
+      assert.equal((await stdio.listTools()).tools.length, 7);
     } finally {
       await stdio.close();
     }

@@ -39,11 +39,14 @@ describe('MCP server over real stdio', () => {
     project.remove();
   });
 
-  test('lists the four tools with schemas and annotations', async () => {
+  test('lists the seven tools with schemas and annotations', async () => {
     const { tools } = await server.client.listTools();
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    assert.deepEqual([...byName.keys()].sort(), ['clear_index', 'get_indexing_status', 'index_codebase', 'search_code']);
-    assert.equal(byName.get('search_code')?.annotations?.readOnlyHint, true);
+    assert.deepEqual(
+      [...byName.keys()].sort(),
+      ['clear_index', 'find_references', 'find_symbol', 'get_file_outline', 'get_indexing_status', 'index_codebase', 'search_code'],
+    );
+    for (const readOnly of ['search_code', 'find_symbol', 'find_references', 'get_file_outline']) assert.equal(byName.get(readOnly)?.annotations?.readOnlyHint, true, readOnly);
     assert.equal(byName.get('clear_index')?.annotations?.destructiveHint, true);
     for (const tool of tools) {
       assert.ok(tool.outputSchema, `${tool.name} has an output schema`);

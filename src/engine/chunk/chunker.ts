@@ -1,8 +1,16 @@
 import type { LanguageInfo } from '../languages.ts';
+import { extractFileSymbols, extractsSymbols } from '../symbols/extract.ts';
+import type { FileSymbols } from '../symbols/symbol.ts';
 import { chunkSyntaxTree } from './ast-chunker.ts';
 import { DEFAULT_CHUNK_LIMITS, type Chunk, type ChunkLimits, type SplitterKind } from './chunk.ts';
-import { GrammarLoader } from './grammars.ts';
+import { GrammarLoader, type Tree } from './grammars.ts';
 import { splitText } from './text-splitter.ts';
+
+/** A file's chunks and, for a language with a symbol table, its symbols (from the same parse). */
+export interface ChunkedFile {
+  readonly chunks: Chunk[];
+  readonly symbols: FileSymbols | undefined;
+}
 
 /**
  * Turns a file's text into chunks: at syntax boundaries when a grammar is
@@ -10,40 +18,65 @@ import { splitText } from './text-splitter.ts';
  * otherwise. A grammar that fails to load or parse falls back to lines, so a
  * file is never lost for want of a parser. CRLF line endings are read as LF:
  * a file checked out on Windows gets the same chunks (and contents) as on Linux.
+ *
+ * The same parse yields the file's symbols (`chunkAndExtract`); with the line
+ * splitter the file is parsed for its symbols alone.
  */
 export class Chunker {
   private readonly grammars: GrammarLoader;
   private readonly limits: ChunkLimits;
+  private readonly symbols: boolean;
 
-  constructor(options: { grammars?: GrammarLoader; limits?: ChunkLimits } = {}) {
+  /** `symbols: false` skips the symbol table (the benchmark's baseline). */
+  constructor(options: { grammars?: GrammarLoader; limits?: ChunkLimits; symbols?: boolean } = {}) {
     this.grammars = options.grammars ?? new GrammarLoader();
     this.limits = options.limits ?? DEFAULT_CHUNK_LIMITS;
+    this.symbols = options.symbols ?? true;
   }
 
   async chunk(source: string, language: LanguageInfo, splitter: SplitterKind = 'ast'): Promise<Chunk[]> {
-    const text = source.includes('\r\n') ? source.replace(/\r\n/g, '\n') : source;
-    if (splitter === 'ast' && language.grammar) {
-      const chunks = await this.chunkWithGrammar(text, language.grammar);
-      if (chunks) return chunks;
-    }
-    return splitText(text, this.limits);
+    return (await this.process(source, language, splitter, false)).chunks;
   }
 
-  private async chunkWithGrammar(text: string, grammar: string): Promise<Chunk[] | undefined> {
-    let tree;
+  async chunkAndExtract(source: string, language: LanguageInfo, splitter: SplitterKind = 'ast'): Promise<ChunkedFile> {
+    return this.process(source, language, splitter, this.symbols && extractsSymbols(language.id));
+  }
+
+  private async process(source: string, language: LanguageInfo, splitter: SplitterKind, withSymbols: boolean): Promise<ChunkedFile> {
+    const text = source.includes('\r\n') ? source.replace(/\r\n/g, '\n') : source;
+    const tree = language.grammar && (splitter === 'ast' || withSymbols) ? await this.parse(text, language.grammar) : undefined;
     try {
-      tree = await this.grammars.parse(text, grammar);
+      const root = tree?.rootNode;
+      const chunks = (splitter === 'ast' && root && this.chunkTree(root, text)) || splitText(text, this.limits);
+      return { chunks, symbols: withSymbols ? this.extract(root, text, language.id) : undefined };
+    } finally {
+      tree?.delete();
+    }
+  }
+
+  private async parse(text: string, grammar: string): Promise<Tree | undefined> {
+    try {
+      return (await this.grammars.parse(text, grammar)) ?? undefined;
     } catch {
       return undefined;
     }
-    if (!tree) return undefined;
+  }
+
+  private chunkTree(root: Tree['rootNode'], text: string): Chunk[] | undefined {
     try {
-      return chunkSyntaxTree(tree.rootNode, text, this.limits);
+      return chunkSyntaxTree(root, text, this.limits);
     } catch {
       // A tree this code cannot handle must not cost the file its chunks.
       return undefined;
-    } finally {
-      tree.delete();
+    }
+  }
+
+  private extract(root: Tree['rootNode'] | undefined, text: string, languageId: string): FileSymbols | undefined {
+    try {
+      return extractFileSymbols(root, text, languageId);
+    } catch {
+      // Nor its symbols: the file is still indexed, without them.
+      return undefined;
     }
   }
 }

@@ -76,6 +76,8 @@ export class IndexPass {
     }
     this.flush();
     await this.deletePaths([...stored.keys()]);
+    // Every file now stored went through this pass (or an earlier one since the symbol table exists).
+    this.deps.store.symbols.markComplete(this.codebase.id);
     return this.counts;
   }
 
@@ -119,9 +121,9 @@ export class IndexPass {
       this.add({ ...base, chunks: [] }, 0);
       return;
     }
-    const chunks = await this.deps.chunker.chunk(content.text, file.language, this.codebase.settings.splitter);
+    const { chunks, symbols } = await this.deps.chunker.chunkAndExtract(content.text, file.language, this.codebase.settings.splitter);
     this.counts.changed++;
-    this.add({ ...base, chunks: chunks.map(prepareChunk) }, content.text.length);
+    this.add({ ...base, chunks: chunks.map(prepareChunk), symbols }, content.text.length);
   }
 
   private add(update: FileUpdate, chars: number): void {

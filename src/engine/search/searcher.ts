@@ -5,6 +5,8 @@ import { normalizeExtension } from '../languages.ts';
 import { absolutePath } from '../paths.ts';
 import { percentOf } from '../progress.ts';
 import type { ChunkHit, CodebaseRecord, IndexStore } from '../store/index-store.ts';
+import { enclosingSymbols } from '../symbols/enclosing.ts';
+import type { SymbolKind } from '../symbols/symbol.ts';
 import { queryTerms } from '../tokenize.ts';
 import { termsExpression } from './fts-query.ts';
 import { reciprocalRankFusion } from './fusion.ts';
@@ -24,6 +26,8 @@ export interface SearchResult {
   readonly language: string;
   readonly score: number;
   readonly content: string;
+  /** The definition the chunk is about or part of, when its file has symbols. */
+  readonly symbol?: { readonly name: string; readonly kind: SymbolKind };
 }
 
 export interface SearchResponse {
@@ -87,19 +91,22 @@ export class Searcher {
     if (!match && mode === 'lexical') {
       throw new UserError(`the query "${query}" has no words to search for. Use identifiers or words that appear in the code.`);
     }
+    const top = hits.slice(0, options.limit);
+    const symbols = enclosingSymbols(this.store, top.map(({ hit }) => hit));
     return {
       root: codebase.root,
       ...(subfolder ? { subfolder } : {}),
       mode,
       codebaseStatus: codebase.status,
       percent: percentOf(codebase),
-      results: hits.slice(0, options.limit).map(({ hit, score }) => ({
+      results: top.map(({ hit, score }) => ({
         file: hit.path,
         startLine: hit.startLine,
         endLine: hit.endLine,
         language: hit.language,
         score: Math.round(score * 10_000) / 10_000,
         content: hit.content,
+        ...(symbols.has(hit.chunkId) ? { symbol: symbols.get(hit.chunkId)! } : {}),
       })),
     };
   }

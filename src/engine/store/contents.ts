@@ -1,13 +1,16 @@
 import type { StoreConnection } from './connection.ts';
 import type { FileUpdate, StoredFile } from './records.ts';
 import { ftsTableName, ftsTableSql } from './schema.ts';
+import type { SymbolTable } from './symbols.ts';
 
-/** The files and chunks of each codebase, with their search terms: written in atomic batches. */
+/** The files and chunks of each codebase, with their search terms and symbols: written in atomic batches. */
 export class ContentTable {
   private readonly connection: StoreConnection;
+  private readonly symbols: SymbolTable;
 
-  constructor(connection: StoreConnection) {
+  constructor(connection: StoreConnection, symbols: SymbolTable) {
     this.connection = connection;
+    this.symbols = symbols;
   }
 
   storedFiles(codebaseId: number): Map<string, StoredFile> {
@@ -28,6 +31,7 @@ export class ContentTable {
   applyBatch(codebaseId: number, updates: readonly FileUpdate[], deletedPaths: readonly string[], progress?: { total: number; processed: number }): void {
     const fts = ftsTableName(codebaseId);
     this.connection.transaction(() => {
+      if (updates.some((update) => update.symbols)) this.symbols.prepare(codebaseId);
       for (const path of deletedPaths) this.deleteFile(codebaseId, fts, path);
       for (const update of updates) this.writeFile(codebaseId, fts, update);
       this.refreshCounts(codebaseId);
@@ -43,6 +47,7 @@ export class ContentTable {
   deleteAll(codebaseId: number): void {
     const fts = ftsTableName(codebaseId);
     this.connection.db.exec(`DROP TABLE IF EXISTS ${fts}`);
+    this.symbols.deleteAll(codebaseId);
     this.connection.statement('DELETE FROM chunks WHERE codebase_id = ?').run(codebaseId);
     this.connection.statement('DELETE FROM files WHERE codebase_id = ?').run(codebaseId);
     this.connection.db.exec(ftsTableSql(fts));
@@ -91,12 +96,14 @@ export class ContentTable {
       const { lastInsertRowid } = insertChunk.run(codebaseId, fileId, chunk.startLine, chunk.endLine, chunk.symbols, chunk.content, chunk.contentHash);
       insertTerms.run(lastInsertRowid, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
     }
+    this.symbols.replaceFile(codebaseId, fileId, update.path, update.symbols, existing !== undefined);
   }
 
   private deleteFile(codebaseId: number, fts: string, path: string): void {
     const existing = this.connection.statement('SELECT id FROM files WHERE codebase_id = ? AND path = ?').get(codebaseId, path) as { id: number } | undefined;
     if (!existing) return;
     this.deleteChunksOf(fts, existing.id);
+    this.symbols.deleteFile(codebaseId, existing.id);
     this.connection.statement('DELETE FROM files WHERE id = ?').run(existing.id);
   }
 

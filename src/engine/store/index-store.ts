@@ -4,15 +4,17 @@ import { CodebaseTable } from './codebases.ts';
 import { StoreConnection, type WriteFence } from './connection.ts';
 import { ContentTable } from './contents.ts';
 import { EpochTable } from './epochs.ts';
+import { SymbolTable } from './symbols.ts';
 import { VectorTable } from './vectors.ts';
 
 export type { WriteFence } from './connection.ts';
+export type { StoredFileSymbols, SymbolState } from './symbols.ts';
 export type { ChunkHit, CodebaseRecord, CodebaseStatus, FileUpdate, IndexSettings, PreparedChunk, StoredFile } from './records.ts';
 
 /**
  * The index database, one table group per job: codebases (status and
- * settings), contents (files, chunks, search terms), chunk search, vectors,
- * and the epoch that fences writers. Every write runs in an IMMEDIATE
+ * settings), contents (files, chunks, search terms), chunk search, symbols,
+ * vectors, and the epoch that fences writers. Every write runs in an IMMEDIATE
  * transaction that first passes the write fence.
  */
 export class IndexStore {
@@ -20,6 +22,7 @@ export class IndexStore {
   readonly codebases: CodebaseTable;
   readonly contents: ContentTable;
   readonly search: ChunkSearch;
+  readonly symbols: SymbolTable;
   readonly vectors: VectorTable;
   readonly epochs: EpochTable;
   private readonly connection: StoreConnection;
@@ -27,7 +30,8 @@ export class IndexStore {
   constructor(db: DatabaseSync) {
     this.db = db;
     this.connection = new StoreConnection(db);
-    this.contents = new ContentTable(this.connection);
+    this.symbols = new SymbolTable(this.connection);
+    this.contents = new ContentTable(this.connection, this.symbols);
     this.codebases = new CodebaseTable(this.connection, this.contents);
     this.search = new ChunkSearch(this.connection);
     this.vectors = new VectorTable(this.connection);

@@ -1,5 +1,7 @@
 /** The shapes of what the store holds, shared by its tables and their callers. */
 
+import type { FileSymbols } from '../symbols/symbol.ts';
+
 export type CodebaseStatus = 'indexing' | 'indexed' | 'failed';
 
 export interface IndexSettings {
@@ -52,6 +54,8 @@ export interface FileUpdate {
   readonly pathTerms: string;
   readonly extension: string;
   readonly chunks: readonly PreparedChunk[] | null;
+  /** With new chunks: the file's definitions and references (undefined: none, e.g. a language without them). */
+  readonly symbols?: FileSymbols | undefined;
 }
 
 export interface ChunkHit {

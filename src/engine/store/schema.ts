@@ -68,7 +68,49 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (model, content_hash)
   ) WITHOUT ROWID;
   `,
+  // 2: the symbol table (definitions and references per file, see store/symbols.ts).
+  // Every file is marked as changed, so that the next index of an existing
+  // codebase re-reads it and gives it its symbols; until then the symbol tools
+  // say to re-index (symbol_state has no row for the codebase).
+  `
+  CREATE TABLE file_symbols (
+    file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    definitions TEXT NOT NULL,
+    refs TEXT NOT NULL
+  );
+
+  CREATE TABLE symbol_state (
+    codebase_id INTEGER PRIMARY KEY REFERENCES codebases(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    completed_at INTEGER NOT NULL
+  );
+
+  UPDATE files SET mtime_ms = -1, hash = '';
+  `,
 ];
+
+/**
+ * The version of symbol extraction. A codebase whose symbols were extracted
+ * by an older one is reported as incomplete (re-index to refresh them).
+ */
+export const SYMBOLS_VERSION = 1;
+
+/**
+ * SQL creating the symbol search table of one codebase: one document per
+ * file (rowid = file id) of terms built by symbols/codec.ts. Names keep `_`
+ * and `$`; nothing but file ids is stored for a term (detail=none).
+ */
+export function symbolSearchTableSql(table: string): string {
+  return `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING fts5(
+    terms,
+    content='', contentless_delete=1, detail=none,
+    tokenize="unicode61 remove_diacritics 0 tokenchars '_$'"
+  )`;
+}
+
+export function symbolSearchTableName(codebaseId: number): string {
+  return `symbols_fts_${Math.trunc(codebaseId)}`;
+}
 
 /** SQL creating the FTS table of one codebase. Column order matters to bm25 weights. */
 export function ftsTableSql(table: string): string {

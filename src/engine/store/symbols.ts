@@ -1,0 +1,160 @@
+import { encodeDefinitions, encodeReferences, searchDocument } from '../symbols/codec.ts';
+import type { FileSymbols } from '../symbols/symbol.ts';
+import { isTestPath } from '../symbols/test-paths.ts';
+import type { StoreConnection } from './connection.ts';
+import { SYMBOLS_VERSION, symbolSearchTableName, symbolSearchTableSql } from './schema.ts';
+
+/** A file's stored symbols, as the lookups read them. */
+export interface StoredFileSymbols {
+  readonly fileId: number;
+  readonly path: string;
+  readonly language: string;
+  /** See codec.ts for both encodings. */
+  readonly definitions: string;
+  readonly references: string;
+}
+
+/** Whether a codebase has a symbol table, and whether every file of it was indexed with symbols. */
+export interface SymbolState {
+  /** The codebase has a symbol search table (some files have symbols). */
+  readonly present: boolean;
+  /** A full run finished with symbol extraction: every file has its symbols. */
+  readonly complete: boolean;
+  readonly version: number;
+}
+
+/**
+ * The symbol table: per file, its definitions and the names it uses (table
+ * `file_symbols`), and per codebase a full-text table (`symbols_fts_<id>`)
+ * whose document for each file holds terms for those names, so that "which
+ * files define or use X" is one index lookup. Writes happen inside the
+ * content table's fenced batch transaction, with the file's chunks.
+ */
+export class SymbolTable {
+  private readonly connection: StoreConnection;
+
+  constructor(connection: StoreConnection) {
+    this.connection = connection;
+  }
+
+  // ── writes (inside ContentTable's transaction) ────────────────────────────
+
+  /** Creates the codebase's symbol search table if needed. Call inside a transaction. */
+  prepare(codebaseId: number): void {
+    this.connection.db.exec(symbolSearchTableSql(symbolSearchTableName(codebaseId)));
+  }
+
+  /**
+   * Replaces a file's symbols (`undefined`: it has none, e.g. it became
+   * binary). `existed`: the file had a row before, so it may have symbols to drop.
+   */
+  replaceFile(codebaseId: number, fileId: number, path: string, symbols: FileSymbols | undefined, existed: boolean): void {
+    if (existed) this.deleteFile(codebaseId, fileId);
+    if (!symbols) return;
+    const { connection } = this;
+    connection
+      .statement('INSERT INTO file_symbols(file_id, definitions, refs) VALUES (?, ?, ?)')
+      .run(fileId, encodeDefinitions(symbols.definitions), encodeReferences(symbols.references));
+    connection.statement(`INSERT INTO ${symbolSearchTableName(codebaseId)}(rowid, terms) VALUES (?, ?)`).run(fileId, searchDocument(symbols, isTestPath(path)));
+  }
+
+  /** Drops a file's symbols. Call inside a transaction, before the file row goes. */
+  deleteFile(codebaseId: number, fileId: number): void {
+    const removed = this.connection.statement('DELETE FROM file_symbols WHERE file_id = ?').run(fileId);
+    if (Number(removed.changes) > 0 && this.hasSearchTable(codebaseId)) {
+      this.connection.statement(`DELETE FROM ${symbolSearchTableName(codebaseId)} WHERE rowid = ?`).run(fileId);
+    }
+  }
+
+  /** Drops every symbol of a codebase and its completeness mark. Call inside a transaction, before its files go. */
+  deleteAll(codebaseId: number): void {
+    const { connection } = this;
+    connection.db.exec(`DROP TABLE IF EXISTS ${symbolSearchTableName(codebaseId)}`);
+    connection.statement('DELETE FROM file_symbols WHERE file_id IN (SELECT id FROM files WHERE codebase_id = ?)').run(codebaseId);
+    connection.statement('DELETE FROM symbol_state WHERE codebase_id = ?').run(codebaseId);
+  }
+
+  /** Records that a full run gave every file of the codebase its symbols. */
+  markComplete(codebaseId: number): void {
+    this.connection.transaction(() => {
+      // A codebase without a file that has symbols still gets its (empty) search table.
+      this.prepare(codebaseId);
+      this.connection
+        .statement(
+          `INSERT INTO symbol_state(codebase_id, version, completed_at) VALUES (?, ?, ?)
+           ON CONFLICT(codebase_id) DO UPDATE SET version = excluded.version, completed_at = excluded.completed_at`,
+        )
+        .run(codebaseId, SYMBOLS_VERSION, Date.now());
+    });
+  }
+
+  // ── reads ─────────────────────────────────────────────────────────────────
+
+  state(codebaseId: number): SymbolState {
+    const row = this.connection.statement('SELECT version FROM symbol_state WHERE codebase_id = ?').get(codebaseId) as { version: number } | undefined;
+    return { present: this.hasSearchTable(codebaseId), complete: row !== undefined && row.version >= SYMBOLS_VERSION, version: row?.version ?? 0 };
+  }
+
+  hasSearchTable(codebaseId: number): boolean {
+    return this.connection.statement("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?").get(symbolSearchTableName(codebaseId)) !== undefined;
+  }
+
+  /** Ids of files whose terms match an FTS5 expression, in id order after `afterFileId`. */
+  matchingFiles(codebaseId: number, match: string, limit: number, afterFileId = 0): number[] {
+    const table = symbolSearchTableName(codebaseId);
+    const rows = this.connection
+      .statement(`SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?`)
+      .all(match, afterFileId, limit) as { id: number }[];
+    return rows.map((row) => row.id);
+  }
+
+  /** How many files match, counting no further than `upTo`. */
+  countMatching(codebaseId: number, match: string, upTo: number): number {
+    const table = symbolSearchTableName(codebaseId);
+    const row = this.connection.statement(`SELECT count(*) AS n FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH ? LIMIT ?)`).get(match, upTo) as { n: number };
+    return row.n;
+  }
+
+  /**
+   * The stored symbols of these files (in no particular order); without
+   * `withReferences`, `references` is empty (definitions are much smaller).
+   */
+  ofFiles(fileIds: readonly number[], withReferences = true): StoredFileSymbols[] {
+    if (fileIds.length === 0) return [];
+    const placeholders = fileIds.map(() => '?').join(',');
+    const references = withReferences ? 's.refs' : "''";
+    return this.connection
+      .statement(
+        `SELECT s.file_id AS fileId, f.path AS path, f.language AS language, s.definitions AS definitions, ${references} AS "references"
+         FROM file_symbols s JOIN files f ON f.id = s.file_id WHERE s.file_id IN (${placeholders})`,
+      )
+      .all(...fileIds) as unknown as StoredFileSymbols[];
+  }
+
+  /** The stored symbols of one file of a codebase, by its root-relative path. */
+  ofPath(codebaseId: number, path: string): StoredFileSymbols | undefined {
+    return this.connection
+      .statement(
+        `SELECT s.file_id AS fileId, f.path AS path, f.language AS language, s.definitions AS definitions, s.refs AS "references"
+         FROM files f JOIN file_symbols s ON s.file_id = f.id WHERE f.codebase_id = ? AND f.path = ?`,
+      )
+      .get(codebaseId, path) as StoredFileSymbols | undefined;
+  }
+
+  /** The encoded definitions of the file of each chunk (for the enclosing symbol of search results). */
+  definitionsOfChunks(chunkIds: readonly number[]): Map<number, string> {
+    if (chunkIds.length === 0) return new Map();
+    const placeholders = chunkIds.map(() => '?').join(',');
+    const rows = this.connection.db
+      .prepare(`SELECT c.id AS chunkId, s.definitions AS definitions FROM chunks c JOIN file_symbols s ON s.file_id = c.file_id WHERE c.id IN (${placeholders})`)
+      .all(...chunkIds) as { chunkId: number; definitions: string }[];
+    return new Map(rows.map((row) => [row.chunkId, row.definitions]));
+  }
+
+  /** The chunks of a file that cover lines first..last (for the text of those lines). */
+  chunksCovering(fileId: number, first: number, last: number): { startLine: number; endLine: number; content: string }[] {
+    return this.connection
+      .statement('SELECT start_line AS startLine, end_line AS endLine, content FROM chunks WHERE file_id = ? AND end_line >= ? AND start_line <= ? ORDER BY start_line')
+      .all(fileId, first, last) as { startLine: number; endLine: number; content: string }[];
+  }
+}

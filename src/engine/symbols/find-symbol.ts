@@ -1,0 +1,162 @@
+import type { IndexStore, StoredFileSymbols } from '../store/index-store.ts';
+import { TERM, definitionsNamed, exactPayload, familyDigit, termSafe, type TermFamily } from './codec.ts';
+import { MATCH_TIERS, humpInitials, matchesInTier, queryHumps, type MatchTier } from './name-match.ts';
+import { displayLine, lineTexts } from './source-lines.ts';
+import type { SymbolContext } from './symbol-context.ts';
+import type { SymbolDefinition, SymbolKind } from './symbol.ts';
+import { isTestPath } from './test-paths.ts';
+
+export interface FindSymbolOptions {
+  readonly kind?: SymbolKind | undefined;
+  /** Only names spelled exactly like this (no other case, prefix or camel-hump matches). */
+  readonly exact?: boolean | undefined;
+  readonly limit: number;
+  /** Give each result the definition's source (capped). */
+  readonly includeSource?: boolean | undefined;
+}
+
+export interface SymbolMatch {
+  readonly name: string;
+  readonly kind: SymbolKind;
+  readonly container?: string;
+  /** Path relative to the codebase root. */
+  readonly file: string;
+  /** The line of the name (where to jump). */
+  readonly line: number;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly language: string;
+  /** The line of the name, trimmed. */
+  readonly signature: string;
+  readonly match: MatchTier;
+  /** The file is a test, fixture or benchmark. */
+  readonly test: boolean;
+  readonly source?: string;
+  readonly sourceTruncated?: boolean;
+}
+
+/** Candidate files read per step; a step also ends a tier that has run out. */
+const PAGE = 64;
+/** Steps per tier and kind of file: a bound for kind or sub-folder filters that reject most candidates. */
+const MAX_PAGES = 40;
+/** Camel humps are looked up by their initials, which many files share: fewer steps. */
+const MAX_HUMP_PAGES = 6;
+/** Fewer humps than this are served by the prefix tier (two initials would match most files). */
+const MIN_HUMPS = 3;
+const MAX_SOURCE_LINES = 200;
+const MAX_SOURCE_CHARS = 16_000;
+
+/**
+ * Definitions matching `name`, best first: exact spelling, then other case,
+ * then longer names starting with it, then camel humps (`SHCT` →
+ * StreamableHTTPClientTransport); within each, source files before tests.
+ * Each tier is an index lookup that stops once the limit is reached.
+ */
+export function findSymbols(store: IndexStore, context: SymbolContext, name: string, options: FindSymbolOptions): { results: SymbolMatch[]; truncated: boolean } {
+  const results: Found[] = [];
+  const seen = new Set<string>();
+  let truncated = false;
+  const tiers = options.exact ? (['exact'] as const) : MATCH_TIERS;
+  for (const tier of tiers) {
+    const query = tierQuery(tier, name);
+    if (!query) continue;
+    for (const test of [false, true]) {
+      const match = `"${familyDigit(query.family, test)}${query.payload}"${query.prefix ? '*' : ''}`;
+      let after = 0;
+      for (let page = 0; page < (tier === 'camel-hump' ? MAX_HUMP_PAGES : MAX_PAGES); page++) {
+        const fileIds = store.symbols.matchingFiles(context.codebase.id, match, PAGE, after);
+        if (fileIds.length === 0) break;
+        after = fileIds[fileIds.length - 1]!;
+        const found = matchesIn(store.symbols.ofFiles(fileIds, false), context, name, tier, options.kind);
+        for (const definition of found) {
+          const key = `${definition.file}:${definition.line}:${definition.name}`;
+          if (seen.has(key)) continue;
+          if (results.length >= options.limit) {
+            truncated = true;
+            break;
+          }
+          seen.add(key);
+          results.push(definition);
+        }
+        if (truncated || fileIds.length < PAGE) break;
+      }
+      if (truncated) break;
+    }
+    if (truncated) break;
+  }
+  return { results: addText(store, results, options.includeSource === true), truncated };
+}
+
+function tierQuery(tier: MatchTier, name: string): { family: TermFamily; payload: string; prefix: boolean } | undefined {
+  const safe = termSafe(name);
+  switch (tier) {
+    case 'exact':
+      return { family: TERM.definitionExact, payload: exactPayload(safe), prefix: false };
+    case 'case-insensitive':
+      return { family: TERM.definition, payload: safe.toLowerCase(), prefix: false };
+    case 'prefix':
+      // One or two letters would match most of a codebase: not worth a prefix scan.
+      return name.length >= 3 ? { family: TERM.definition, payload: safe.toLowerCase(), prefix: true } : undefined;
+    case 'camel-hump': {
+      const initials = humpInitials(name);
+      return initials && initials.length >= MIN_HUMPS ? { family: TERM.definitionHumps, payload: initials, prefix: true } : undefined;
+    }
+  }
+}
+
+interface Found extends Omit<SymbolMatch, 'signature'> {
+  readonly fileId: number;
+}
+
+/** The definitions in these files that match in `tier`, by path then line. */
+function matchesIn(files: readonly StoredFileSymbols[], context: SymbolContext, name: string, tier: MatchTier, kind: SymbolKind | undefined): Found[] {
+  const found: Found[] = [];
+  const accepts = nameFilter(name, tier);
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    if (!context.inScope(file.path)) continue;
+    const test = isTestPath(file.path);
+    for (const definition of definitionsNamed(file.definitions, accepts)) {
+      if (!kind || definition.kind === kind) found.push(toMatch(definition, file, tier, test));
+    }
+  }
+  return found;
+}
+
+/** A test of names for `tier`, with a cheap first check before the full one. */
+function nameFilter(query: string, tier: MatchTier): (name: string) => boolean {
+  const lower = query.toLowerCase();
+  const first = queryHumps(query)?.[0] ?? lower;
+  const quick = tier === 'exact' ? (name: string) => name.length === query.length : tier === 'camel-hump' ? (name: string) => name.toLowerCase().startsWith(first) : (name: string) => name.length >= query.length;
+  return (name) => quick(name) && matchesInTier(name, query, tier);
+}
+
+function toMatch(definition: SymbolDefinition, file: StoredFileSymbols, tier: MatchTier, test: boolean): Found {
+  return {
+    name: definition.name,
+    kind: definition.kind,
+    ...(definition.container !== undefined ? { container: definition.container } : {}),
+    file: file.path,
+    fileId: file.fileId,
+    line: definition.line,
+    startLine: definition.startLine,
+    endLine: definition.endLine,
+    language: file.language,
+    match: tier,
+    test,
+  };
+}
+
+/** Adds the signature line (and the source, when asked) of each result from the stored chunks. */
+function addText(store: IndexStore, found: readonly Found[], withSource: boolean): SymbolMatch[] {
+  return found.map(({ fileId, ...match }) => {
+    const last = withSource ? Math.min(match.endLine, match.startLine + MAX_SOURCE_LINES - 1) : match.line;
+    const first = withSource ? match.startLine : match.line;
+    const lines = lineTexts(store, fileId, first, last);
+    const result: SymbolMatch = { ...match, signature: displayLine(lines.get(match.line)) };
+    if (!withSource) return result;
+    let source = '';
+    for (let line = first; line <= last; line++) source += `${lines.get(line) ?? ''}\n`;
+    const cut = source.length > MAX_SOURCE_CHARS || last < match.endLine;
+    return { ...result, source: source.slice(0, MAX_SOURCE_CHARS).replace(/\n$/, ''), ...(cut ? { sourceTruncated: true } : {}) };
+  });
+}
