@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BatonExtension } from './baton-extension.ts';
 import { mcpConfigurationText } from './mcp-config.ts';
 import { searchCodeQuickPick } from './search-picker.ts';
+import { goToSymbolQuickPick } from './symbol-picker.ts';
 import { API_KEY_SECRET } from './settings.ts';
 import { renderStatusBar } from './status-view.ts';
 
@@ -21,6 +22,7 @@ export function registerCommands(baton: BatonExtension): vscode.Disposable[] {
     register('baton.rebuildIndex', () => reindex(baton, true)),
     register('baton.clearIndex', () => clearIndex(baton)),
     register('baton.searchCode', () => searchCodeQuickPick(requireClient(baton), requireFolders(baton))),
+    register('baton.goToSymbol', () => goToSymbolQuickPick(requireClient(baton), requireFolders(baton))),
     register('baton.showLog', () => baton.log.show()),
     register('baton.restartServer', () => baton.restartServer()),
     register('baton.showStatus', () => showStatus(baton)),
@@ -103,6 +105,7 @@ interface Action extends vscode.QuickPickItem {
 async function showActions(): Promise<void> {
   const actions: Action[] = [
     { label: '$(search) Search Code', command: 'baton.searchCode' },
+    { label: '$(symbol-class) Go to Symbol in Index', description: 'definitions by name, prefix or camel humps', command: 'baton.goToSymbol' },
     { label: '$(refresh) Reindex Workspace', description: 'only changed files', command: 'baton.reindexWorkspace' },
     { label: '$(replace-all) Rebuild Index', description: 'from scratch', command: 'baton.rebuildIndex' },
     { label: '$(trash) Clear Index', command: 'baton.clearIndex' },

@@ -112,7 +112,7 @@ after(async () => {
   assert.deepEqual(leftovers, [], 'no Baton server outlives code-server');
 });
 
-test('two windows: leader and follower, reindex and search from the follower, failover on close, rejoin as follower', async () => {
+test('two windows: leader and follower, reindex, search and go to symbol from the follower, failover on close, rejoin as follower', async () => {
   try {
     await scenario();
   } catch (error) {
@@ -159,6 +159,13 @@ async function scenario(): Promise<void> {
   assert.match(picked, /src\/invoice\.ts:1/, 'the whole small file is one chunk, from line 1');
   assert.match((await b.activeEditorTitle()).replace(/\s+/g, ""), /invoice\.ts/);
   await b.screenshot(path.join(OUTPUT, '04-window-b-search-opened.png'));
+
+  // Go to Symbol in Index from the follower: camel humps find the definition, and it opens at its name (line 4).
+  await b.runCommand('Baton: Go to Symbol in Index');
+  const symbolRow = await b.pickFromQuickInput('calcInvTot', /calculateInvoiceTotal/);
+  assert.match(symbolRow, /src\/invoice\.ts:4/);
+  assert.match(await b.cursorPosition(/Ln 4,/), /Ln 4, Col 17/, 'the cursor is on the name');
+  await b.screenshot(path.join(OUTPUT, '04b-window-b-symbol-opened.png'));
 
   // Close A: B takes over and says so.
   const serversBeforeClose = batonServers();

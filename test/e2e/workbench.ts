@@ -48,6 +48,13 @@ export class Workbench {
     return (await toast.innerText()).trim();
   }
 
+  /** The status bar's cursor position, e.g. "Ln 4, Col 17 (21 selected)", once it matches `pattern`. */
+  async cursorPosition(pattern: RegExp, timeout = 10_000): Promise<string> {
+    const item = this.page.locator('[id="status.editor.selection"]', { hasText: pattern }).first();
+    await item.waitFor({ state: 'visible', timeout });
+    return (await item.innerText()).trim();
+  }
+
   async activeEditorTitle(): Promise<string> {
     const tab = this.page.locator('.tabs-container .tab.active').first();
     await tab.waitFor({ state: 'visible' });

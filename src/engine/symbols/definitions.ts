@@ -111,7 +111,7 @@ export function inside(name: string | undefined, scope: Scope, kind: Scope['in']
 }
 
 function isUsableName(name: string | undefined): name is string {
-  return name !== undefined && name.length > 0 && name.length <= MAX_NAME_LENGTH && !/\s/.test(name);
+  return name !== undefined && name.length > 0 && name.length <= MAX_NAME_LENGTH && !/\s/.test(name) && /[\p{L}\p{N}_$]/u.test(name);
 }
 
 /** The last row a node occupies; a node ending right after a newline ends on the line before. */

@@ -111,7 +111,7 @@ export function findReferences(
 function candidates(store: IndexStore, fileIds: readonly number[], context: SymbolContext): Candidate[] {
   const byId = new Map(store.symbols.ofFiles(fileIds).map((file) => [file.fileId, file]));
   const ordered = fileIds.map((id) => byId.get(id)).filter((file): file is StoredFileSymbols => !!file && context.inScope(file.path));
-  ordered.sort((a, b) => Number(isTestPath(a.path)) - Number(isTestPath(b.path)));
+  ordered.sort((a, b) => Number(isTestPath(a.path)) - Number(isTestPath(b.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return ordered.map((file) => {
     let decoded: SymbolDefinition[] | undefined;
     return { file, definitions: () => (decoded ??= decodeDefinitions(file.definitions)) };

@@ -41,8 +41,9 @@ const PAGE = 64;
 const MAX_PAGES = 40;
 /** Camel humps are looked up by their initials, which many files share: fewer steps. */
 const MAX_HUMP_PAGES = 6;
-/** Fewer humps than this are served by the prefix tier (two initials would match most files). */
+/** Two one-letter humps ("HS") would match most files: a query needs three humps, or two and four characters. */
 const MIN_HUMPS = 3;
+const MIN_TWO_HUMP_LENGTH = 4;
 const MAX_SOURCE_LINES = 200;
 const MAX_SOURCE_CHARS = 16_000;
 
@@ -57,34 +58,55 @@ export function findSymbols(store: IndexStore, context: SymbolContext, name: str
   const seen = new Set<string>();
   let truncated = false;
   const tiers = options.exact ? (['exact'] as const) : MATCH_TIERS;
-  for (const tier of tiers) {
+  groups: for (const tier of tiers) {
     const query = tierQuery(tier, name);
     if (!query) continue;
+    // Two humps of a name that exists ("isObservable") are that name, not an abbreviation.
+    if (tier === 'camel-hump' && query.payload.length === 2 && results.some((result) => result.match === 'exact' || result.match === 'case-insensitive')) continue;
     for (const test of [false, true]) {
       const match = `"${familyDigit(query.family, test)}${query.payload}"${query.prefix ? '*' : ''}`;
-      let after = 0;
-      for (let page = 0; page < (tier === 'camel-hump' ? MAX_HUMP_PAGES : MAX_PAGES); page++) {
-        const fileIds = store.symbols.matchingFiles(context.codebase.id, match, PAGE, after);
-        if (fileIds.length === 0) break;
-        after = fileIds[fileIds.length - 1]!;
-        const found = matchesIn(store.symbols.ofFiles(fileIds, false), context, name, tier, options.kind);
-        for (const definition of found) {
-          const key = `${definition.file}:${definition.line}:${definition.name}`;
-          if (seen.has(key)) continue;
-          if (results.length >= options.limit) {
-            truncated = true;
-            break;
-          }
-          seen.add(key);
-          results.push(definition);
+      // One more than fits tells whether the answer is cut.
+      const group = collect(store, context, match, name, tier, options.kind, tier === 'camel-hump' ? MAX_HUMP_PAGES : MAX_PAGES, options.limit - results.length + 1, seen);
+      group.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+      for (const definition of group) {
+        if (results.length >= options.limit) {
+          truncated = true;
+          break groups;
         }
-        if (truncated || fileIds.length < PAGE) break;
+        results.push(definition);
       }
-      if (truncated) break;
     }
-    if (truncated) break;
   }
   return { results: addText(store, results, options.includeSource === true), truncated };
+}
+
+/** Up to `wanted` new matches of one tier among files of one kind (source or tests), page by page. */
+function collect(
+  store: IndexStore,
+  context: SymbolContext,
+  match: string,
+  name: string,
+  tier: MatchTier,
+  kind: SymbolKind | undefined,
+  maxPages: number,
+  wanted: number,
+  seen: Set<string>,
+): Found[] {
+  const found: Found[] = [];
+  let after = 0;
+  for (let page = 0; page < maxPages && found.length < wanted; page++) {
+    const fileIds = store.symbols.matchingFiles(context.codebase.id, match, PAGE, after);
+    if (fileIds.length === 0) break;
+    after = fileIds[fileIds.length - 1]!;
+    for (const definition of matchesIn(store.symbols.ofFiles(fileIds, false), context, name, tier, kind)) {
+      const key = `${definition.file}:${definition.line}:${definition.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      found.push(definition);
+    }
+    if (fileIds.length < PAGE) break;
+  }
+  return found;
 }
 
 function tierQuery(tier: MatchTier, name: string): { family: TermFamily; payload: string; prefix: boolean } | undefined {
@@ -99,7 +121,8 @@ function tierQuery(tier: MatchTier, name: string): { family: TermFamily; payload
       return name.length >= 3 ? { family: TERM.definition, payload: safe.toLowerCase(), prefix: true } : undefined;
     case 'camel-hump': {
       const initials = humpInitials(name);
-      return initials && initials.length >= MIN_HUMPS ? { family: TERM.definitionHumps, payload: initials, prefix: true } : undefined;
+      const selective = !!initials && (initials.length >= MIN_HUMPS || (initials.length === 2 && name.length >= MIN_TWO_HUMP_LENGTH));
+      return selective ? { family: TERM.definitionHumps, payload: initials, prefix: true } : undefined;
     }
   }
 }

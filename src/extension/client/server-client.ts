@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { StreamClientTransport } from '../../client/stream-transport.ts';
 import { REFRESH_FILES_METHOD, refreshFilesResultSchema, type RefreshFilesResult } from '../../protocol/extension.ts';
 import { STATUS_RESOURCE_URI, statusSnapshotSchema, type StatusSnapshot } from '../../protocol/status.ts';
+import { SYMBOL_TOOL_NAMES, type FindSymbolToolOutput } from '../../protocol/symbol-tools.ts';
 import { TOOL_NAMES, type ClearToolOutput, type IndexToolOutput, type SearchToolOutput, type StatusToolOutput } from '../../protocol/tools.ts';
 
 /** A tool failed: its text says what to do. */
@@ -59,6 +60,10 @@ export class ServerClient {
 
   async search(path: string, query: string, limit: number): Promise<SearchToolOutput> {
     return (await this.call(TOOL_NAMES.search, { path, query, limit })) as SearchToolOutput;
+  }
+
+  async findSymbol(path: string, name: string, limit: number): Promise<FindSymbolToolOutput> {
+    return (await this.call(SYMBOL_TOOL_NAMES.findSymbol, { path, name, limit })) as FindSymbolToolOutput;
   }
 
   async indexingStatus(path: string): Promise<StatusToolOutput> {

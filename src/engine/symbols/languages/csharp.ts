@@ -28,9 +28,13 @@ export function visitCSharp(node: SyntaxNode, scope: Scope, out: DefinitionColle
       return;
     case 'method_declaration':
     case 'constructor_declaration':
-    case 'destructor_declaration':
       out.add('method', node.childForFieldName('name'), node, scope);
       return;
+    case 'destructor_declaration': {
+      const nameNode = node.childForFieldName('name');
+      out.add('method', nameNode, node, scope, nameNode ? `~${nameNode.text}` : undefined);
+      return;
+    }
     case 'delegate_declaration':
       out.add('type', node.childForFieldName('name'), node, scope);
       return;

@@ -9,11 +9,13 @@ import { inside, type DefinitionCollector, type Scope } from '../definitions.ts'
 export function visitRuby(node: SyntaxNode, scope: Scope, out: DefinitionCollector): void {
   switch (node.type) {
     case 'class':
-      out.visit(node, inside(out.add('class', node.childForFieldName('name'), node, scope, constantName(node)), scope, 'type'));
+    case 'module': {
+      const { name, qualifier } = constantName(node);
+      const kind = node.type === 'class' ? 'class' : 'module';
+      const named = qualifier ? { container: qualifier, in: scope.in } : scope;
+      out.visit(node, inside(out.add(kind, node.childForFieldName('name'), node, named, name), scope, 'type'));
       return;
-    case 'module':
-      out.visit(node, inside(out.add('module', node.childForFieldName('name'), node, scope, constantName(node)), scope, 'type'));
-      return;
+    }
     case 'method':
       out.add(scope.container === undefined ? 'function' : 'method', node.childForFieldName('name'), node, scope);
       return;
@@ -32,8 +34,10 @@ export function visitRuby(node: SyntaxNode, scope: Scope, out: DefinitionCollect
   }
 }
 
-/** `class Foo::Bar` is Bar (in Foo). */
-function constantName(node: SyntaxNode): string | undefined {
+/** `class Foo::Bar` is Bar, in Foo. */
+function constantName(node: SyntaxNode): { name: string | undefined; qualifier: string | undefined } {
   const text = node.childForFieldName('name')?.text;
-  return text?.slice(text.lastIndexOf(':') + 1);
+  const separator = text?.lastIndexOf('::') ?? -1;
+  if (!text || separator < 0) return { name: text, qualifier: undefined };
+  return { name: text.slice(separator + 2), qualifier: text.slice(0, separator).replace(/^::/, '') || undefined };
 }
