@@ -5,7 +5,11 @@
  *
  *   npm run bench            (builds dist/ first)
  *
- * Environment: BENCH_FULL_RUNS (full index runs, default 3), BENCH_KEEP_HOME=1
+ * Also the symbol table (bench/symbols-bench.ts): its index cost, lookup
+ * latency and agreement with Universal Ctags.
+ *
+ * Environment: BENCH_FULL_RUNS (full index runs, default 3), BENCH_SYMBOL_PAIRS
+ * (index runs with and without symbols, default 3 pairs), BENCH_KEEP_HOME=1
  * (keep the index in .bench/ for a look afterwards).
  * Prints a readable report, then one JSON line with every figure.
  */
@@ -19,6 +23,7 @@ import { IDENTIFIER_QUERIES, NATURAL_LANGUAGE_QUERIES } from './queries.ts';
 import { QUALITY_QUESTIONS, WordCountBaseline, filesInOrder, firstHitRank, score } from './quality.ts';
 import { RIPGREP_MISSING, ripgrepVersion, runRipgrep } from './ripgrep.ts';
 import { count, mb, median, ms, percent, percentile, round, timed } from './stats.ts';
+import { symbolsBench } from './symbols-bench.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../src/engine/config.ts';
 import { Engine } from '../src/engine/engine.ts';
 
@@ -29,6 +34,7 @@ const MAX_FILE_BYTES = DEFAULT_MAX_FILE_BYTES;
 const MAX_FILES = 200_000;
 
 const FULL_RUNS = positiveEnv('BENCH_FULL_RUNS', 3);
+const SYMBOL_PAIRS = positiveEnv('BENCH_SYMBOL_PAIRS', 3);
 const NO_CHANGE_RUNS = 5;
 const EDITOR_TRIALS = 11;
 const REINDEX_TRIALS = 5;
@@ -175,6 +181,10 @@ async function main(): Promise<void> {
       log(`  (Baton: distinct files of its top ${QUALITY_DEPTH} chunks. Baseline: every file ranked by distinct question words contained — lower-cased,`);
       log(`   English stop words removed, case-insensitive substring — then by total occurrences.)`);
 
+      // ── symbols ─────────────────────────────────────────────────────────
+      progress('symbol table…');
+      const symbols = await symbolsBench({ root, indexedHome: home, newHome, pairs: SYMBOL_PAIRS, maxFiles: MAX_FILES, log, progress });
+
       const summary = {
         machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGB: round(os.totalmem() / 2 ** 30, 1) },
         corpus: {
@@ -225,7 +235,9 @@ async function main(): Promise<void> {
           batonMrr: round(quality.baton.mrr, 3),
           baselineMrr: round(quality.baseline.mrr, 3),
         },
+        symbols: { cost: symbols.cost, lookups: symbols.lookups, ctags: symbols.ctags },
         targets: {
+          ...symbols.targets,
           noChangeRatio: noChangeMs / fullMs <= TARGETS.reindexRatio,
           editorMs: median(changes.editor) <= TARGETS.editorMs,
           searchP95Ms: latency.all.p95 <= TARGETS.searchP95Ms,

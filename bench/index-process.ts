@@ -8,6 +8,8 @@ const CHILD = fileURLToPath(new URL('./index-child.ts', import.meta.url));
 export interface IndexRun {
   /** The run itself: engine opened (database included) until the run is done. */
   readonly ms: number;
+  /** CPU time (user + system) of the same span: steadier than wall time on a shared machine. */
+  readonly cpuMs: number;
   /** The whole process: Node start-up, module loading, the run, exit. */
   readonly processMs: number;
   /** Peak resident set size of the indexing process, in bytes. */
@@ -22,9 +24,9 @@ export async function indexInChildProcess(root: string, home: string, options: {
   const { code, stdout, stderr } = await run(process.execPath, args, { ...process.env, BATON_MAX_FILES: String(options.maxFiles) });
   const processMs = performance.now() - start;
   if (code !== 0) throw new Error(`indexing process exited with ${code}: ${stderr.trim()}`);
-  const report = JSON.parse(stdout) as { ms: number; final: IndexProgress; status: StatusReport; peakRssBytes: number };
+  const report = JSON.parse(stdout) as { ms: number; cpuMs: number; final: IndexProgress; status: StatusReport; peakRssBytes: number };
   if (report.final.phase !== 'done') throw new Error(`indexing ended ${report.final.phase}: ${report.final.message}`);
-  return { ms: report.ms, processMs, peakRssBytes: report.peakRssBytes, status: report.status };
+  return { ms: report.ms, cpuMs: report.cpuMs, processMs, peakRssBytes: report.peakRssBytes, status: report.status };
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -184,6 +184,7 @@ const EXPECTED_FORMS: Record<string, string[]> = {
     'method Emitter.create 17 17-17',
     'variable counter 18 18-18',
     'function other 18 18-18',
+    'constant destructured 19 19-19',
   ],
   typescript: [
     'namespace Geometry 1 1-5',

@@ -44,6 +44,12 @@ const FILES: Record<string, string> = {
     'function createTransportStub() { return createTransport(); }',
     '',
   ].join('\n'),
+  'src/case.ts': [
+    "import { Connect, connect } from './client';",
+    'export function both(): void { Connect(); connect(); }',
+    'export function lower(): void { connect(); }',
+    '',
+  ].join('\n'),
   'lib/util.py': ['def create_transport():', '    return None', '', 'class Registry:', '    def createTransport(self):', '        return create_transport()', ''].join('\n'),
   'docs/guide.md': '# createTransport\n',
 };
@@ -140,10 +146,18 @@ test('references: definitions excluded (or flagged first), comments and strings 
 test('references in another case come after the exact spelling', () => {
   const response = engine.symbols.findReferences(project.path, 'Connect', { limit: 50, includeDefinitions: true });
   assert.deepEqual(
-    response.results.map((result) => `${result.line}:${result.definition ? 'definition' : 'use'}:${result.exactCase}`),
-    ['7:definition:true'],
-    'connect is defined (line 3) but never used; Connect likewise',
+    response.results.map((result) => `${result.file}:${result.line}:${result.definition ? 'definition' : 'use'}:${result.exactCase ? 'exact' : 'other case'}`),
+    [
+      'src/client.ts:7:definition:exact',
+      'src/case.ts:1:use:exact',
+      'src/case.ts:2:use:exact',
+      'src/case.ts:1:use:other case',
+      'src/case.ts:2:use:other case',
+      'src/case.ts:3:use:other case',
+    ],
   );
+  const lower = engine.symbols.findReferences(project.path, 'connect', { limit: 50 });
+  assert.deepEqual(lower.results.filter((result) => result.exactCase).map((result) => result.line), [1, 2, 3]);
 });
 
 test('outline: definitions nested by extent, with lines and signatures', () => {
@@ -172,7 +186,7 @@ test('a changed file replaces its symbols; a deleted definition disappears on re
   assert.deepEqual(find('Connect', { exact: true }).results, [], 'the removed definition is gone');
   assert.equal(find('reconnect').results[0]?.line, 7);
   assert.deepEqual(
-    engine.symbols.findReferences(project.path, 'connect', { limit: 10 }).results.map((result) => `${result.line} in ${result.enclosing?.name}`),
+    engine.symbols.findReferences(project.path, 'connect', { limit: 10 }).results.filter((result) => result.file === 'src/client.ts').map((result) => `${result.line} in ${result.enclosing?.name}`),
     ['7 in reconnect'],
   );
 });
@@ -201,4 +215,17 @@ test('a forced re-index rebuilds the symbols; clearing the codebase drops them',
 test('bad input: not indexed, not absolute', () => {
   assert.throws(() => engine.symbols.findSymbol('/nowhere/at/all', 'x', { limit: 1 }), (error: Error) => error instanceof UserError && /not indexed/.test(error.message));
   assert.throws(() => engine.symbols.findReferences('relative/path', 'x', { limit: 1 }), (error: Error) => error instanceof UserError && /must be absolute/.test(error.message));
+});
+
+test('camel-hump initials are the initials of the identifier parts search splits names into', async () => {
+  const { humpsPayload } = await import('../../src/engine/symbols/codec.ts');
+  const { identifierParts } = await import('../../src/engine/tokenize.ts');
+  const names = [
+    'StreamableHTTPClientTransport', 'parseHTTPConfig2', 'HTTPServer', 'snake_case_name', '__init__', 'x', 'getURL', 'A1B2',
+    'already', 'Z', 'camelCase', '$scope', 'foo$bar', 'UPPER_CASE', 'ver2Beta', 'IOError', 'a_b', 'XMLHttpRequest', 'ñandúGrande',
+  ];
+  for (const name of names) {
+    const parts = identifierParts(name);
+    assert.equal(humpsPayload(name), parts.length >= 2 ? parts.map((part) => part[0]).join('') : undefined, name);
+  }
 });

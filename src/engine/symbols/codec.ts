@@ -1,5 +1,4 @@
-import { identifierParts } from '../tokenize.ts';
-import { isSymbolKind, type FileSymbols, type SymbolDefinition } from './symbol.ts';
+import type { FileSymbols, SymbolDefinition, SymbolKind } from './symbol.ts';
 
 /**
  * How a file's symbols are stored: one row per file (definitions and
@@ -10,13 +9,25 @@ import { isSymbolKind, type FileSymbols, type SymbolDefinition } from './symbol.
  * the bench corpus took longer than the whole budget for symbols.
  */
 
-/** `kind \t name \t container \t line \t startLine \t endLine`, one definition a line. */
+/** One letter per kind, in the stored rows. */
+const KIND_LETTERS: Record<SymbolKind, string> = {
+  function: 'f', method: 'm', class: 'c', interface: 'i', trait: 't', struct: 's', enum: 'e', type: 'y', module: 'd',
+  namespace: 'n', constant: 'k', variable: 'v',
+};
+const KINDS_BY_LETTER = new Map(Object.entries(KIND_LETTERS).map(([kind, letter]) => [letter, kind as SymbolKind]));
+
+/**
+ * One definition a line: `kind-letter \t name \t container \t line \t
+ * line - startLine \t endLine - line` (the differences are small numbers).
+ */
 export function encodeDefinitions(definitions: readonly SymbolDefinition[]): string {
-  return definitions
-    .map((definition) =>
-      [definition.kind, definition.name, (definition.container ?? '').replace(/\s+/g, ' '), definition.line, definition.startLine, definition.endLine].join('\t'),
-    )
-    .join('\n');
+  let encoded = '';
+  for (const definition of definitions) {
+    if (encoded.length > 0) encoded += '\n';
+    const container = definition.container === undefined ? '' : /\s/.test(definition.container) ? definition.container.replace(/\s+/g, ' ') : definition.container;
+    encoded += `${KIND_LETTERS[definition.kind]}\t${definition.name}\t${container}\t${definition.line}\t${definition.line - definition.startLine}\t${definition.endLine - definition.line}`;
+  }
+  return encoded;
 }
 
 export function decodeDefinitions(encoded: string): SymbolDefinition[] {
@@ -45,24 +56,22 @@ export function definitionsNamed(encoded: string, accepts: (name: string) => boo
 }
 
 function decodeRow(row: string): SymbolDefinition | undefined {
-  const [kind = '', name = '', container = '', line, startLine, endLine] = row.split('\t');
-  if (!isSymbolKind(kind)) return undefined;
-  return { name, kind, ...(container ? { container } : {}), line: Number(line), startLine: Number(startLine), endLine: Number(endLine) };
+  const [letter = '', name = '', container = '', line, before, after] = row.split('\t');
+  const kind = KINDS_BY_LETTER.get(letter);
+  if (!kind) return undefined;
+  const nameLine = Number(line);
+  return { name, kind, ...(container ? { container } : {}), line: nameLine, startLine: nameLine - Number(before), endLine: nameLine + Number(after) };
 }
 
 /** `name \t line,+delta,+delta…`, one name a line, lines as differences from the previous one. */
 export function encodeReferences(references: ReadonlyMap<string, readonly number[]>): string {
-  const rows: string[] = [];
+  let encoded = '';
   for (const [name, lines] of references) {
-    let previous = 0;
-    const deltas = lines.map((line) => {
-      const delta = line - previous;
-      previous = line;
-      return delta;
-    });
-    rows.push(`${name}\t${deltas.join(',')}`);
+    if (encoded.length > 0) encoded += '\n';
+    encoded += `${name}\t${lines[0]!}`;
+    for (let index = 1; index < lines.length; index++) encoded += `,${lines[index]! - lines[index - 1]!}`;
   }
-  return rows.join('\n');
+  return encoded;
 }
 
 /** The lines on which `encoded` (a file's references) uses `name`, in each spelling (any case). */
@@ -87,17 +96,16 @@ function escapeRegExp(text: string): string {
 
 /**
  * Term families in the symbol search table. Each term is a family digit and a
- * payload; files under test folders use the second set, so that a query can
- * ask for source files first without reading any path.
+ * name (the tokenizer folds case: the exact spelling is checked on the rows
+ * read); files under test folders use the second set of digits, so that a
+ * query can ask for source files first without reading any path.
  */
 export const TERM = {
-  definitionExact: 0,
-  definition: 1,
-  definitionHumps: 2,
-  referenceExact: 3,
-  reference: 4,
+  definition: 0,
+  definitionHumps: 1,
+  reference: 2,
 } as const;
-const TEST_OFFSET = 5;
+const TEST_OFFSET = 3;
 
 export type TermFamily = (typeof TERM)[keyof typeof TERM];
 
@@ -107,43 +115,56 @@ export function familyDigit(family: TermFamily, test: boolean): number {
 }
 
 /**
- * The exact spelling of a name as a term the (case-folding) tokenizer keeps:
- * the lower-case name, then which characters were upper case (a hex bit mask).
+ * The initials of a name's parts (`StreamableHTTPClientTransport` → `shct`),
+ * when it has two or more: the parts of `identifierParts` (tokenize.ts), found
+ * in one pass without regular expressions (this runs for every definition).
  */
-export function exactPayload(name: string): string {
-  let mask = 0n;
-  let bit = 1n;
-  for (let index = 0; index < name.length; index++, bit <<= 1n) {
+export function humpsPayload(name: string): string | undefined {
+  let initials = '';
+  let inPart = false;
+  for (let index = 0; index < name.length; index++) {
     const code = name.charCodeAt(index);
-    if (code >= 65 && code <= 90) mask |= bit;
+    if (code === 95 || code === 36) {
+      inPart = false; // `_` and `$` separate parts
+      continue;
+    }
+    const upper = code >= 65 && code <= 90;
+    const previous = name.charCodeAt(index - 1);
+    const afterLowerOrDigit = (previous >= 97 && previous <= 122) || (previous >= 48 && previous <= 57);
+    const previousUpper = previous >= 65 && previous <= 90;
+    const next = name.charCodeAt(index + 1);
+    const beforeLower = next >= 97 && next <= 122;
+    // A part starts after a separator, at lower→Upper, and at the last capital of a run before lower case (HTTPServer).
+    if (!inPart || (upper && (afterLowerOrDigit || (previousUpper && beforeLower)))) {
+      initials += upper ? String.fromCharCode(code + 32) : name[index];
+      inPart = true;
+    }
   }
-  return `${name.toLowerCase()}0${mask.toString(16)}`;
+  return initials.length >= 2 ? initials : undefined;
 }
 
-/** The initials of a name's parts (`StreamableHTTPClientTransport` → `shct`), when it has two or more. */
-export function humpsPayload(name: string): string | undefined {
-  const parts = identifierParts(name);
-  return parts.length >= 2 ? parts.map((part) => part[0]).join('') : undefined;
-}
+const PLAIN_NAME = /^[A-Za-z0-9_$]+$/;
 
 /** A name as one term: characters the tokenizer would split at (`~`, `.`, `\\`, `::`) become `_`. */
 export function termSafe(name: string): string {
-  return name.replace(/[^\p{L}\p{N}_$]/gu, '_');
+  return PLAIN_NAME.test(name) ? name : name.replace(/[^\p{L}\p{N}_$]/gu, '_');
 }
 
 /** The document of one file in the symbol search table. */
 export function searchDocument(symbols: FileSymbols, test: boolean): string {
-  const terms: string[] = [];
-  const defined = new Set(symbols.definitions.map((definition) => definition.name));
-  for (const definedName of defined) {
-    const name = termSafe(definedName);
-    terms.push(`${familyDigit(TERM.definitionExact, test)}${exactPayload(name)}`, `${familyDigit(TERM.definition, test)}${name}`);
-    const humps = humpsPayload(name);
-    if (humps) terms.push(`${familyDigit(TERM.definitionHumps, test)}${humps}`);
+  const definition = ` ${familyDigit(TERM.definition, test)}`;
+  const humps = ` ${familyDigit(TERM.definitionHumps, test)}`;
+  const reference = ` ${familyDigit(TERM.reference, test)}`;
+  let document = '';
+  const defined = new Set<string>();
+  for (const { name } of symbols.definitions) {
+    if (defined.has(name)) continue;
+    defined.add(name);
+    const safe = termSafe(name);
+    document += definition + safe;
+    const initials = humpsPayload(safe);
+    if (initials) document += humps + initials;
   }
-  for (const used of symbols.references.keys()) {
-    const name = termSafe(used);
-    terms.push(`${familyDigit(TERM.referenceExact, test)}${exactPayload(name)}`, `${familyDigit(TERM.reference, test)}${name}`);
-  }
-  return terms.join(' ');
+  for (const name of symbols.references.keys()) document += reference + termSafe(name);
+  return document;
 }

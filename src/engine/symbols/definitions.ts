@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '../chunk/grammars.ts';
+import type { CodeMarks } from './reference-scanner.ts';
 import type { SymbolDefinition, SymbolKind } from './symbol.ts';
 
 /** Where in a file a node stands. */
@@ -16,6 +17,8 @@ export const FILE_SCOPE: Scope = { container: undefined, in: 'module' };
 
 /** Names longer than this are not names (a minified blob, a generated key). */
 const MAX_NAME_LENGTH = 120;
+const SLASH = 47;
+const STAR = 42;
 /**
  * How deep definitions nest (a class in a namespace in a module…). Deeper
  * trees are generated code; the bound also bounds the recursion.
@@ -33,36 +36,23 @@ export class DefinitionCollector {
   /** The file's text (LF line endings), as parsed. */
   readonly text: string;
   private readonly visitor: LanguageVisitor;
+  /** Where, in code, the words a definition inside a body needs are (see `holds`). */
+  private readonly marks: CodeMarks;
   private nesting = 0;
-  private readonly wordOffsets = new Map<RegExp, number[]>();
 
-  constructor(visitor: LanguageVisitor, text: string) {
+  constructor(visitor: LanguageVisitor, text: string, marks: CodeMarks) {
     this.visitor = visitor;
     this.text = text;
+    this.marks = marks;
   }
 
   /**
-   * Whether `node`'s text holds a match of `words` (a global regex), found
-   * with one scan of the file: a cheap test before walking into a subtree.
+   * Whether `node`'s code holds one of the language's definition words (found
+   * by the reference scan, comments and strings excluded), or with `arrows` a
+   * `=>`: a cheap test before walking into a function body or an expression.
    */
-  holds(node: SyntaxNode, words: RegExp): boolean {
-    let offsets = this.wordOffsets.get(words);
-    if (!offsets) {
-      offsets = [];
-      words.lastIndex = 0;
-      for (let match = words.exec(this.text); match; match = words.exec(this.text)) offsets.push(match.index);
-      this.wordOffsets.set(words, offsets);
-    }
-    const start = node.startIndex;
-    // The first offset at or after the node's start.
-    let low = 0;
-    let high = offsets.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (offsets[middle]! < start) low = middle + 1;
-      else high = middle;
-    }
-    return low < offsets.length && offsets[low]! < node.endIndex;
+  holds(node: SyntaxNode, arrows = false): boolean {
+    return spans(this.marks.words, node) || (arrows && spans(this.marks.arrows, node));
   }
 
   /**
@@ -70,7 +60,7 @@ export class DefinitionCollector {
    * Returns the name, for the scope of its members, or undefined when the node
    * has no usable name (an anonymous class, a computed key).
    */
-  add(kind: SymbolKind, nameNode: SyntaxNode | null | undefined, extent: SyntaxNode, scope: Scope, text = nameNode?.text): string | undefined {
+  add(kind: SymbolKind, nameNode: SyntaxNode | null | undefined, extent: SyntaxNode, scope: Scope, text = nameNode ? this.text.slice(nameNode.startIndex, nameNode.endIndex) : undefined): string | undefined {
     // `#field` (a JavaScript private name) is found by its name, as ctags reports it.
     const name = text?.startsWith('#') ? text.slice(1) : text;
     if (!nameNode || !isUsableName(name)) return undefined;
@@ -93,16 +83,37 @@ export class DefinitionCollector {
     if (!node || this.nesting >= MAX_NESTING) return;
     this.nesting++;
     try {
-      for (const child of node.namedChildren) if (child) this.visitor(child, scope, this);
+      for (const child of node.namedChildren) if (child && !this.isComment(child)) this.visitor(child, scope, this);
     } finally {
       this.nesting--;
     }
   }
 
-  /** Visits `node` itself (a wrapper's inner declaration) in `scope`. */
-  visitNode(node: SyntaxNode | null | undefined, scope: Scope): void {
-    if (node) this.visitor(node, scope, this);
+  /**
+   * `//…` and `/* … *\/` comments, told from the text (no call into the
+   * parser): they are a good part of the nodes a walk meets, and define nothing.
+   */
+  private isComment(node: SyntaxNode): boolean {
+    const text = this.text;
+    const start = node.startIndex;
+    if (text.charCodeAt(start) !== SLASH) return false;
+    const next = text.charCodeAt(start + 1);
+    return next === SLASH || next === STAR;
   }
+}
+
+/** Whether a mark (sorted offsets) lies inside `node`. */
+function spans(marks: readonly number[], node: SyntaxNode): boolean {
+  const start = node.startIndex;
+  // The first mark at or after the node's start.
+  let low = 0;
+  let high = marks.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (marks[middle]! < start) low = middle + 1;
+    else high = middle;
+  }
+  return low < marks.length && marks[low]! < node.endIndex;
 }
 
 /** The scope inside a definition named `name` (or the enclosing one's, when it has none). */
@@ -110,8 +121,11 @@ export function inside(name: string | undefined, scope: Scope, kind: Scope['in']
   return { container: name ?? scope.container, in: kind };
 }
 
+const PLAIN_NAME = /^[A-Za-z_$][\w$]*$/;
+
 function isUsableName(name: string | undefined): name is string {
-  return name !== undefined && name.length > 0 && name.length <= MAX_NAME_LENGTH && !/\s/.test(name) && /[\p{L}\p{N}_$]/u.test(name);
+  if (name === undefined || name.length === 0 || name.length > MAX_NAME_LENGTH) return false;
+  return PLAIN_NAME.test(name) || (!/\s/.test(name) && /[\p{L}\p{N}_$]/u.test(name));
 }
 
 /** The last row a node occupies; a node ending right after a newline ends on the line before. */

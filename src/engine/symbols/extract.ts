@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../chunk/grammars.ts';
-import { extractDefinitions } from './extract-definitions.ts';
-import { hasReferenceScanner, scanReferences } from './reference-scanner.ts';
+import { definitionWords, extractDefinitions } from './extract-definitions.ts';
+import { hasReferenceScanner, scanCode } from './reference-scanner.ts';
 import type { FileSymbols } from './symbol.ts';
 
 /** Whether files of this language get a symbol table (definitions from the tree, references from the text). */
@@ -14,8 +14,8 @@ export function extractsSymbols(languageId: string): boolean {
  * use: that line is left out of the name's references.
  */
 export function extractFileSymbols(root: SyntaxNode | undefined, text: string, languageId: string): FileSymbols {
-  const definitions = root ? extractDefinitions(root, text, languageId) : [];
-  const references = scanReferences(text, languageId);
+  const { references, marks } = scanCode(text, languageId, definitionWords(languageId));
+  const definitions = root ? extractDefinitions(root, text, languageId, marks) : [];
   for (const definition of definitions) {
     const lines = references.get(definition.name);
     if (!lines) continue;

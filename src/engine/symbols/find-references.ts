@@ -1,5 +1,5 @@
 import type { IndexStore, StoredFileSymbols } from '../store/index-store.ts';
-import { TERM, decodeDefinitions, exactPayload, familyDigit, referenceLines, termSafe } from './codec.ts';
+import { TERM, decodeDefinitions, definitionsNamed, familyDigit, referenceLines, termSafe, type TermFamily } from './codec.ts';
 import { innermostAt } from './enclosing.ts';
 import { displayLine, lineTexts } from './source-lines.ts';
 import type { SymbolContext } from './symbol-context.ts';
@@ -31,6 +31,8 @@ export interface ReferenceMatch {
 
 const PAGE = 64;
 const MAX_PAGES = 40;
+/** Files read per request, at most: a name used everywhere is answered from its first files, marked truncated. */
+const MAX_FILES_READ = 1024;
 /** Files counted for `fileCount`, at most. */
 const COUNT_CAP = 100_000;
 
@@ -38,13 +40,22 @@ interface Candidate {
   readonly file: StoredFileSymbols;
   /** Decoded on first use: most candidate files only need their references. */
   definitions(): SymbolDefinition[];
+  /** The file's definitions of exactly `name`, decoding only those. */
+  definitionsOf(name: string): SymbolDefinition[];
+}
+
+/** A file's uses of the name, before they are cut to the limit. */
+interface FileUses {
+  readonly candidate: Candidate;
+  /** Exact spellings first, then by line. */
+  readonly occurrences: readonly { line: number; exactCase: boolean }[];
 }
 
 /**
  * Where `name` is used, by name (no type resolution: every identifier
  * spelled so, in code, not comments or strings). Files that define the name
- * come first, then files that use it in its exact spelling, then those that
- * use it in another case; source files before tests; lines in order.
+ * come first, then files that use it in its exact spelling, then files that
+ * only use it in another case; source files before tests; lines in order.
  */
 export function findReferences(
   store: IndexStore,
@@ -54,57 +65,68 @@ export function findReferences(
 ): { results: ReferenceMatch[]; truncated: boolean; fileCount: number } {
   const codebaseId = context.codebase.id;
   const safe = termSafe(name);
+  const limit = options.limit;
   const results: ReferenceMatch[] = [];
   const visited = new Set<number>();
   let truncated = false;
-  /** Pages through the files matching `match` (in id order), `visit`ing the new ones until it says stop. */
-  const pageThrough = (match: string, visit: (candidate: Candidate) => boolean): void => {
-    let after = 0;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const ids = store.symbols.matchingFiles(codebaseId, match, PAGE, after);
-      if (ids.length === 0) return;
-      after = ids[ids.length - 1]!;
-      const fresh = ids.filter((id) => !visited.has(id));
-      for (const id of fresh) visited.add(id);
-      for (const candidate of candidates(store, fresh, context)) if (!visit(candidate)) return;
-      if (ids.length < PAGE) return;
-    }
-  };
-  const definitionTerm = (test: boolean): string => `"${familyDigit(TERM.definitionExact, test)}${exactPayload(safe)}"`;
-  if (options.includeDefinitions) {
+  let filesRead = 0;
+  /** The candidate files of a term (source, then tests), page by page, until `visit` says stop. */
+  const pageThrough = (family: TermFamily, visit: (candidate: Candidate) => boolean): void => {
     for (const test of [false, true]) {
+      const match = `"${familyDigit(family, test)}${safe}"`;
       let after = 0;
-      for (let page = 0; page < MAX_PAGES && results.length <= options.limit; page++) {
-        const ids = store.symbols.matchingFiles(codebaseId, definitionTerm(test), PAGE, after);
+      for (let page = 0; page < MAX_PAGES; page++) {
+        if (filesRead >= MAX_FILES_READ) {
+          truncated = true;
+          return;
+        }
+        const ids = store.symbols.matchingFiles(codebaseId, match, PAGE, after);
         if (ids.length === 0) break;
         after = ids[ids.length - 1]!;
-        for (const candidate of candidates(store, ids, context)) {
-          for (const definition of candidate.definitions()) if (definition.name === name) results.push(definitionResult(store, candidate, definition));
-        }
+        const fresh = ids.filter((id) => !visited.has(id));
+        filesRead += fresh.length;
+        for (const candidate of candidates(store, fresh, context)) if (!visit(candidate)) return;
         if (ids.length < PAGE) break;
       }
     }
-  }
-  const addUses = (candidate: Candidate): boolean => {
-    if (results.length >= options.limit) {
-      truncated = true;
-      return false;
-    }
-    results.push(...usesIn(store, candidate, name, options.limit - results.length, () => (truncated = true)));
-    return true;
   };
-  // Files that define the name, then files that use its exact spelling, then other spellings; sources before tests.
-  const queries = [
-    ...[false, true].map(definitionTerm),
-    ...[false, true].map((test) => `"${familyDigit(TERM.referenceExact, test)}${exactPayload(safe)}"`),
-    ...[false, true].map((test) => `"${familyDigit(TERM.reference, test)}${safe}"`),
-  ];
-  for (const match of queries) {
-    if (truncated || results.length > options.limit) break;
-    pageThrough(match, addUses);
+  const emit = (uses: FileUses): boolean => {
+    const room = limit - results.length;
+    if (room <= 0 || uses.occurrences.length > room) truncated = true;
+    if (room <= 0) return false;
+    results.push(...toResults(store, uses.candidate, uses.occurrences.slice(0, room)));
+    return results.length < limit;
+  };
+
+  if (options.includeDefinitions) {
+    pageThrough(TERM.definition, (candidate) => {
+      for (const definition of candidate.definitionsOf(name)) results.push(definitionResult(store, candidate, definition));
+      return results.length <= limit;
+    });
   }
+  // Files that define the name (in its exact spelling), first.
+  pageThrough(TERM.definition, (candidate) => {
+    if (candidate.definitionsOf(name).length === 0) return true;
+    visited.add(candidate.file.fileId);
+    const uses = usesIn(candidate, name);
+    return uses.occurrences.length === 0 || emit(uses);
+  });
+  // Then files that use its exact spelling; those that only use another case wait.
+  const otherCase: FileUses[] = [];
+  if (results.length < limit) {
+    pageThrough(TERM.reference, (candidate) => {
+      visited.add(candidate.file.fileId);
+      const uses = usesIn(candidate, name);
+      if (uses.occurrences[0]?.exactCase) return emit(uses);
+      if (uses.occurrences.length > 0 && otherCase.length < limit) otherCase.push(uses);
+      return true;
+    });
+  } else {
+    truncated = true;
+  }
+  for (const uses of otherCase) if (!emit(uses)) break;
   const fileCount = store.symbols.countMatching(codebaseId, `"${familyDigit(TERM.reference, false)}${safe}" OR "${familyDigit(TERM.reference, true)}${safe}"`, COUNT_CAP);
-  return { results: results.slice(0, options.limit), truncated: truncated || results.length > options.limit, fileCount };
+  return { results: results.slice(0, limit), truncated: truncated || results.length > limit, fileCount };
 }
 
 /** The files' stored symbols in the order given, within the requested sub-folder. */
@@ -114,22 +136,31 @@ function candidates(store: IndexStore, fileIds: readonly number[], context: Symb
   ordered.sort((a, b) => Number(isTestPath(a.path)) - Number(isTestPath(b.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return ordered.map((file) => {
     let decoded: SymbolDefinition[] | undefined;
-    return { file, definitions: () => (decoded ??= decodeDefinitions(file.definitions)) };
+    return {
+      file,
+      definitions: () => (decoded ??= decodeDefinitions(file.definitions)),
+      definitionsOf: (name: string) => (file.definitions.includes(`\t${name}\t`) ? definitionsNamed(file.definitions, (defined) => defined === name) : []),
+    };
   });
 }
 
-/** The uses of `name` (any case) in one file, exact spellings first, at most `room` of them. */
-function usesIn(store: IndexStore, candidate: Candidate, name: string, room: number, onCut: () => void): ReferenceMatch[] {
-  const spellings = referenceLines(candidate.file.references, name);
+/** The uses of `name` (any case) in one file: exact spellings first, then by line. */
+function usesIn(candidate: Candidate, name: string): FileUses {
   const occurrences: { line: number; exactCase: boolean }[] = [];
-  for (const [spelling, lines] of spellings) for (const line of lines) occurrences.push({ line, exactCase: spelling === name });
+  for (const [spelling, lines] of referenceLines(candidate.file.references, name)) {
+    for (const line of lines) occurrences.push({ line, exactCase: spelling === name });
+  }
   occurrences.sort((a, b) => Number(b.exactCase) - Number(a.exactCase) || a.line - b.line);
-  if (occurrences.length > room) onCut();
-  const kept = occurrences.slice(0, room);
-  if (kept.length === 0) return [];
-  const texts = lineTexts(store, candidate.file.fileId, Math.min(...kept.map((o) => o.line)), Math.max(...kept.map((o) => o.line)));
+  return { candidate, occurrences };
+}
+
+/** Results for these uses of one file, with each line's text and enclosing definition. */
+function toResults(store: IndexStore, candidate: Candidate, occurrences: readonly { line: number; exactCase: boolean }[]): ReferenceMatch[] {
+  if (occurrences.length === 0) return [];
+  const lines = occurrences.map((occurrence) => occurrence.line);
+  const texts = lineTexts(store, candidate.file.fileId, Math.min(...lines), Math.max(...lines));
   const test = isTestPath(candidate.file.path);
-  return kept.map(({ line, exactCase }) => {
+  return occurrences.map(({ line, exactCase }) => {
     const enclosing = innermostAt(candidate.definitions(), line);
     return {
       file: candidate.file.path,
@@ -146,7 +177,7 @@ function usesIn(store: IndexStore, candidate: Candidate, name: string, room: num
 
 function definitionResult(store: IndexStore, candidate: Candidate, definition: SymbolDefinition): ReferenceMatch {
   const outer = innermostAt(
-    candidate.definitions().filter((other) => other !== definition),
+    candidate.definitions().filter((other) => other.line !== definition.line || other.name !== definition.name || other.startLine !== definition.startLine),
     definition.line,
   );
   return {

@@ -1,5 +1,5 @@
 import type { IndexStore, StoredFileSymbols } from '../store/index-store.ts';
-import { TERM, definitionsNamed, exactPayload, familyDigit, termSafe, type TermFamily } from './codec.ts';
+import { TERM, definitionsNamed, familyDigit, termSafe, type TermFamily } from './codec.ts';
 import { MATCH_TIERS, humpInitials, matchesInTier, queryHumps, type MatchTier } from './name-match.ts';
 import { displayLine, lineTexts } from './source-lines.ts';
 import type { SymbolContext } from './symbol-context.ts';
@@ -113,7 +113,6 @@ function tierQuery(tier: MatchTier, name: string): { family: TermFamily; payload
   const safe = termSafe(name);
   switch (tier) {
     case 'exact':
-      return { family: TERM.definitionExact, payload: exactPayload(safe), prefix: false };
     case 'case-insensitive':
       return { family: TERM.definition, payload: safe.toLowerCase(), prefix: false };
     case 'prefix':

@@ -16,13 +16,31 @@ import { LEXICAL_PROFILES, type LexicalProfile } from './lexical-profiles.ts';
  * language's reserved words are not recorded.
  */
 export function scanReferences(text: string, languageId: string): Map<string, number[]> {
+  return scanCode(text, languageId, EMPTY).references;
+}
+
+/**
+ * Scans a file for its references, and notes where in its code (not in
+ * comments or strings) the words of `marked` occur (`=>` may be one): the
+ * definition walker reads only the parts of the tree that hold one.
+ */
+export function scanCode(text: string, languageId: string, marked: ReadonlySet<string>): { references: Map<string, number[]>; marks: CodeMarks } {
   const profile = LEXICAL_PROFILES[languageId];
   const keywords = KEYWORDS[languageId];
-  if (!profile || !keywords) return new Map();
-  const scanner = new Scanner(text, profile, keywords);
+  if (!profile || !keywords) return { references: new Map(), marks: { words: [], arrows: [] } };
+  const scanner = new Scanner(text, profile, keywords, marked);
   scanner.scanFile();
-  return scanner.references;
+  const ascending = (a: number, b: number): number => a - b;
+  return { references: scanner.references, marks: { words: scanner.marks.sort(ascending), arrows: scanner.arrows.sort(ascending) } };
 }
+
+/** Sorted offsets, in code, of the marked words and (when `=>` is marked) of arrows. */
+export interface CodeMarks {
+  readonly words: readonly number[];
+  readonly arrows: readonly number[];
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
 
 export function hasReferenceScanner(languageId: string): boolean {
   return languageId in LEXICAL_PROFILES;
@@ -46,12 +64,49 @@ const C = {
   OPEN_BRACE: 123, CLOSE_BRACE: 125,
 } as const;
 
+const KEYWORD = 1;
+const MARKED = 2;
+const specialTables = new WeakMap<ReadonlySet<string>, WeakMap<ReadonlySet<string>, ReadonlyMap<string, number>>>();
+
+/** The reserved and marked words of a scan, built once per pair of sets. */
+function specialWords(keywords: ReadonlySet<string>, marked: ReadonlySet<string>): ReadonlyMap<string, number> {
+  let byMarked = specialTables.get(keywords);
+  if (!byMarked) specialTables.set(keywords, (byMarked = new WeakMap()));
+  let table = byMarked.get(marked);
+  if (!table) {
+    const words = new Map<string, number>();
+    for (const word of keywords) words.set(word, KEYWORD);
+    for (const word of marked) words.set(word, (words.get(word) ?? 0) | MARKED);
+    byMarked.set(marked, (table = words));
+  }
+  return table;
+}
+
+/** Character classes of ASCII codes, looked up rather than compared: the scanner's innermost test. */
+const START = 1;
+const PART = 2;
+const DOLLAR_START = 4;
+const SPACE = 8;
+const ASCII_CLASS = (() => {
+  const table = new Uint8Array(128);
+  for (let code = 0; code < 128; code++) {
+    const letter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+    if (letter) table[code] = START | PART | DOLLAR_START;
+    else if (code >= 48 && code <= 57) table[code] = PART;
+    else if (code === 32 || code === 10 || code === 9 || code === 13) table[code] = SPACE;
+  }
+  table[36] = DOLLAR_START; // `$`: starts (and continues) a name only where the language says so
+  return table;
+})();
+
 function isIdentifierStart(code: number, dollar: boolean): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === C.UNDERSCORE || (dollar && code === C.DOLLAR) || (code >= 128 && !isUnicodeSpace(code));
+  if (code < 128) return (ASCII_CLASS[code]! & (dollar ? DOLLAR_START : START)) !== 0;
+  return !isUnicodeSpace(code);
 }
 
 function isIdentifierPart(code: number, dollar: boolean): boolean {
-  return isIdentifierStart(code, dollar) || (code >= 48 && code <= 57);
+  if (code < 128) return (ASCII_CLASS[code]! & (dollar ? PART | DOLLAR_START : PART)) !== 0;
+  return !isUnicodeSpace(code);
 }
 
 function isDigit(code: number): boolean {
@@ -64,9 +119,16 @@ function isUnicodeSpace(code: number): boolean {
 
 class Scanner {
   readonly references = new Map<string, number[]>();
+  /** Offsets of the marked words, and of `=>`, in scan order. */
+  readonly marks: number[] = [];
+  readonly arrows: number[] = [];
   private readonly text: string;
   private readonly profile: LexicalProfile;
   private readonly keywords: ReadonlySet<string>;
+  private readonly marked: ReadonlySet<string>;
+  private readonly marksArrows: boolean;
+  /** Reserved and marked words in one table (one lookup per identifier): KEYWORD | MARKED bits. */
+  private readonly special: ReadonlyMap<string, number>;
   private pos = 0;
   /** Whether the last token ends a value (so a `/` divides, a `<<` shifts). */
   private afterValue = false;
@@ -75,10 +137,13 @@ class Scanner {
   private lineNumber = 1;
   private nextNewline: number;
 
-  constructor(text: string, profile: LexicalProfile, keywords: ReadonlySet<string>) {
+  constructor(text: string, profile: LexicalProfile, keywords: ReadonlySet<string>, marked: ReadonlySet<string>) {
     this.text = text;
     this.profile = profile;
     this.keywords = keywords;
+    this.marked = marked;
+    this.marksArrows = marked.has('=>');
+    this.special = specialWords(keywords, marked);
     this.nextNewline = text.indexOf('\n');
   }
 
@@ -97,11 +162,12 @@ class Scanner {
     let braces = 0;
     while (this.pos < length) {
       const code = text.charCodeAt(this.pos);
-      if (code === C.SPACE || code === C.NEWLINE || code === C.TAB || code === C.CARRIAGE_RETURN) {
+      const kind = code < 128 ? ASCII_CLASS[code]! : 0;
+      if (kind === SPACE) {
         this.pos++;
         continue;
       }
-      if (isIdentifierStart(code, profile.dollarInIdentifiers)) {
+      if (kind & (profile.dollarInIdentifiers ? DOLLAR_START : START) || (code >= 128 && !isUnicodeSpace(code))) {
         this.identifierOrPrefixedString();
         continue;
       }
@@ -143,6 +209,7 @@ class Scanner {
           }
           break;
         case C.EQUALS:
+          if (this.marksArrows && text.charCodeAt(this.pos + 1) === C.GREATER) this.arrows.push(this.pos);
           if (profile.rubyLiterals && this.atLineStart() && text.startsWith('=begin', this.pos)) {
             this.skipRubyBlockComment();
             continue;
@@ -169,8 +236,12 @@ class Scanner {
   private identifierOrPrefixedString(): void {
     const { text, profile } = this;
     const start = this.pos;
+    const dollar = profile.dollarInIdentifiers;
     let end = start + 1;
-    while (end < text.length && isIdentifierPart(text.charCodeAt(end), profile.dollarInIdentifiers)) end++;
+    for (; end < text.length; end++) {
+      const code = text.charCodeAt(end);
+      if (code < 128 ? (ASCII_CLASS[code]! & (dollar ? PART | DOLLAR_START : PART)) === 0 : isUnicodeSpace(code)) break;
+    }
     const next = text.charCodeAt(end);
     if (next === C.QUOTE || next === C.APOSTROPHE) {
       const word = text.slice(start, end);
@@ -206,13 +277,22 @@ class Scanner {
 
   private record(start: number, end: number): void {
     const length = end - start;
-    const name = this.text.slice(start, end);
-    if (this.keywords.has(name)) {
-      this.afterValue = !REGEX_AFTER.has(name);
+    if (length < 2) {
+      // No reserved word or recorded name has one character.
+      this.afterValue = true;
       return;
     }
+    const name = this.text.slice(start, end);
+    const special = this.special.get(name);
+    if (special !== undefined) {
+      if (special & MARKED) this.marks.push(start);
+      if (special & KEYWORD) {
+        this.afterValue = !REGEX_AFTER.has(name);
+        return;
+      }
+    }
     this.afterValue = true;
-    if (length < 2 || length > MAX_NAME_LENGTH) return;
+    if (length > MAX_NAME_LENGTH) return;
     const line = this.lineAt(start);
     const lines = this.references.get(name);
     if (!lines) this.references.set(name, [line]);
@@ -565,11 +645,13 @@ class Scanner {
 
   /** Scans code up to `end` (the rest of a heredoc's opening line). */
   private scanRange(end: number): void {
-    const rest = new Scanner(this.text.slice(0, end), this.profile, this.keywords);
+    const rest = new Scanner(this.text.slice(0, end), this.profile, this.keywords, this.marked);
     rest.pos = this.pos;
     rest.lineNumber = this.lineAt(this.pos);
     rest.nextNewline = this.text.indexOf('\n', this.pos);
     rest.scanCode(false);
+    this.marks.push(...rest.marks);
+    this.arrows.push(...rest.arrows);
     for (const [name, lines] of rest.references) {
       const mine = this.references.get(name);
       if (!mine) this.references.set(name, lines);

@@ -14,10 +14,22 @@ const VALUE_CARRIERS = new Set([
 const MAX_VALUE_DEPTH = 10;
 /**
  * What a definition inside a function body or an expression needs in its
- * text: a function (or an arrow's `=>`), a class, a type. One scan of the file
- * finds them all; subtrees without one are not walked.
+ * code: a function, a class, a type (an arrow's `=>` only at top level). The
+ * reference scan notes where they are; subtrees without one are not walked.
  */
-const DEFINITION_WORDS = /=>|\b(?:function|class|type|interface|enum|namespace)\b/g;
+export const JAVASCRIPT_DEFINITION_WORDS: ReadonlySet<string> = new Set(['=>', 'function', 'class', 'type', 'interface', 'enum', 'namespace']);
+
+/**
+ * Statements whose blocks hold declarations of the scope around them: at top
+ * level, a library wrapped in `if (typeof window !== 'undefined') {…}` defines
+ * top-level names; in a function, a helper declared in an `if` block is still
+ * its helper.
+ */
+const BLOCK_STATEMENTS = new Set([
+  'statement_block', 'if_statement', 'else_clause', 'try_statement', 'catch_clause', 'finally_clause', 'for_statement',
+  'for_in_statement', 'while_statement', 'do_statement', 'labeled_statement', 'switch_statement', 'switch_body', 'switch_case',
+  'switch_default',
+]);
 
 const OPEN_PARENTHESIS = 40;
 const OPEN_BRACE = 123;
@@ -36,6 +48,8 @@ const OPEN_BRACKET = 91;
  * what the text shows (a keyword, a bracket) is read from the text instead.
  */
 export function visitJavaScript(node: SyntaxNode, scope: Scope, out: DefinitionCollector): void {
+  // Imports define nothing (`import(…)` is a call, read as an expression).
+  if (out.text.startsWith('import', node.startIndex) && out.text.charCodeAt(node.startIndex + 6) !== OPEN_PARENTHESIS) return;
   switch (node.type) {
     case 'function_declaration':
     case 'generator_function_declaration':
@@ -84,10 +98,6 @@ export function visitJavaScript(node: SyntaxNode, scope: Scope, out: DefinitionC
     case 'return_statement':
       functionsIn(node.firstNamedChild, scope, out, 0);
       return;
-    case 'statement_block':
-      // `declare global { … }` and `declare module "x" { … }` bodies.
-      if (scope.in === 'module') out.visit(node, scope);
-      return;
     case 'export_statement':
       out.visit(node, scope);
       // `export default (function () {…})`, `export default defineConfig({…})`.
@@ -95,6 +105,10 @@ export function visitJavaScript(node: SyntaxNode, scope: Scope, out: DefinitionC
       return;
     case 'ambient_declaration':
       out.visit(node, scope);
+      return;
+    default:
+      // Blocks (`declare global { … }` too), read when they hold a definition's keyword.
+      if (scope.in !== 'type' && BLOCK_STATEMENTS.has(node.type) && out.holds(node, scope.in === 'module')) out.visit(node, scope);
   }
 }
 
@@ -123,7 +137,14 @@ function variableDeclaration(node: SyntaxNode, scope: Scope, out: DefinitionColl
   for (const declarator of node.namedChildren) {
     // Declarators, and comments between them.
     const nameNode = declarator?.childForFieldName('name');
-    if (!declarator || !nameNode || isPattern(out, nameNode)) continue;
+    if (!declarator || !nameNode) continue;
+    if (isPattern(out, nameNode)) {
+      // `const { a, b: c } = x` at top level defines a and c; `= require("…")` only imports them.
+      const value = declarator.childForFieldName('value');
+      const imports = !!value && startsWith(out, value, 'require(');
+      if (scope.in === 'module' && !imports) for (const name of patternNames(nameNode)) out.add(constant ? 'constant' : 'variable', name, declarator, scope);
+      continue;
+    }
     const value = unwrapParentheses(declarator.childForFieldName('value'), out);
     const valueType = value?.type;
     if (value && valueType && FUNCTION_VALUES.has(valueType)) {
@@ -150,7 +171,8 @@ function expressionStatement(expression: SyntaxNode | null, scope: Scope, out: D
     moduleDeclaration(expression, 'namespace', scope, out);
     return;
   }
-  if (!out.holds(expression, DEFINITION_WORDS)) return;
+  // An arrow is a definition only when assigned at top level (`exports.f = () => …`).
+  if (!out.holds(expression, scope.in === 'module')) return;
   const type = expression.type;
   if (type === 'assignment_expression') {
     assignment(expression, scope, out);
@@ -179,7 +201,7 @@ function functionsIn(node: SyntaxNode | null, scope: Scope, out: DefinitionColle
     visitFunctionBody(node.childForFieldName('body'), { container: scope.container, in: 'function' }, out);
   } else if (CLASS_VALUES.has(type)) {
     out.visit(node.childForFieldName('body'), inside(out.add('class', node.childForFieldName('name'), node, scope), scope, 'type'));
-  } else if (VALUE_CARRIERS.has(type) && out.holds(node, DEFINITION_WORDS)) {
+  } else if (VALUE_CARRIERS.has(type) && out.holds(node)) {
     for (const child of node.namedChildren) functionsIn(child, scope, out, depth + 1);
   }
 }
@@ -276,10 +298,28 @@ function unwrapParentheses(node: SyntaxNode | null | undefined, out: DefinitionC
  * (most are), which keeps the walk to a fraction of the tree.
  */
 function visitFunctionBody(body: SyntaxNode | null, scope: Scope, out: DefinitionCollector): void {
-  if (body && out.holds(body, DEFINITION_WORDS)) out.visit(body, scope);
+  if (body && out.holds(body)) out.visit(body, scope);
 }
 
-/** `{ a, b }` and `[a, b]`: destructuring defines no name of its own worth listing. */
+/** The names a destructuring pattern binds, one level deep (`{ a, b: c }` → a, c; `[x, y]` → x, y). */
+function patternNames(pattern: SyntaxNode): SyntaxNode[] {
+  const names: SyntaxNode[] = [];
+  for (const part of pattern.namedChildren) {
+    if (!part) continue;
+    const type = part.type;
+    if (type === 'shorthand_property_identifier_pattern' || type === 'identifier') names.push(part);
+    else if (type === 'pair_pattern') {
+      const value = part.childForFieldName('value');
+      if (value?.type === 'identifier') names.push(value);
+    } else if (type === 'assignment_pattern' || type === 'object_assignment_pattern') {
+      const left = part.childForFieldName('left');
+      if (left && (left.type === 'identifier' || left.type === 'shorthand_property_identifier_pattern')) names.push(left);
+    }
+  }
+  return names;
+}
+
+/** `{ a, b }` and `[a, b]`: a destructuring pattern. */
 function isPattern(out: DefinitionCollector, node: SyntaxNode): boolean {
   const first = out.text.charCodeAt(node.startIndex);
   return first === OPEN_BRACE || first === OPEN_BRACKET;

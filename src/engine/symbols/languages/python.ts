@@ -6,7 +6,7 @@ const MODULE_BLOCKS = new Set([
   'if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'finally_clause', 'with_statement', 'block',
 ]);
 /** What a definition nested in a function needs in its text. */
-const NESTED_DEFINITION_WORDS = /\b(?:def|class)\s/g;
+export const PYTHON_DEFINITION_WORDS: ReadonlySet<string> = new Set(['def', 'class']);
 const UPPER_CASE_NAME = /^_*[A-Z][A-Z0-9_]*$/;
 
 /**
@@ -49,7 +49,7 @@ function decorated(node: SyntaxNode, scope: Scope, out: DefinitionCollector): vo
 /** A function's body, for the functions and classes nested in it (skipped when it has none). */
 function visitBody(definition: SyntaxNode, scope: Scope, out: DefinitionCollector): void {
   const body = definition.childForFieldName('body');
-  if (body && out.holds(body, NESTED_DEFINITION_WORDS)) out.visit(body, scope);
+  if (body && out.holds(body)) out.visit(body, scope);
 }
 
 /** `NAME = …` and `name: int = …` at module level. */

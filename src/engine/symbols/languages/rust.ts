@@ -2,7 +2,7 @@ import type { SyntaxNode } from '../../chunk/grammars.ts';
 import { inside, type DefinitionCollector, type Scope } from '../definitions.ts';
 
 /** What an item nested in a function body needs in its text. */
-const NESTED_ITEM_WORDS = /\b(?:fn|struct|enum|trait|impl|mod|union|type)\s/g;
+export const RUST_DEFINITION_WORDS: ReadonlySet<string> = new Set(['fn', 'struct', 'enum', 'trait', 'impl', 'mod', 'union', 'type']);
 
 /**
  * Rust: functions (methods inside an impl or trait, with the implemented type
@@ -15,7 +15,7 @@ export function visitRust(node: SyntaxNode, scope: Scope, out: DefinitionCollect
     case 'function_item': {
       const name = out.add('function', node.childForFieldName('name'), node, scope);
       const body = node.childForFieldName('body');
-      if (body && out.holds(body, NESTED_ITEM_WORDS)) out.visit(body, inside(name, scope, 'function'));
+      if (body && out.holds(body)) out.visit(body, inside(name, scope, 'function'));
       return;
     }
     case 'function_signature_item':
