@@ -164,7 +164,8 @@ async function scenario(): Promise<void> {
   await b.runCommand('Baton: Go to Symbol in Index');
   const symbolRow = await b.pickFromQuickInput('calcInvTot', /calculateInvoiceTotal/);
   assert.match(symbolRow, /src\/invoice\.ts:4/);
-  assert.match(await b.cursorPosition(/Ln 4,/), /Ln 4, Col 17/, 'the cursor is on the name');
+  // The name (calculateInvoiceTotal, 21 characters from column 17) is selected; the cursor is at its end.
+  assert.match(await b.cursorPosition(/Ln 4,/), /Ln 4, Col 38 \(21 selected\)/, 'the name is selected');
   await b.screenshot(path.join(OUTPUT, '04b-window-b-symbol-opened.png'));
 
   // Close A: B takes over and says so.

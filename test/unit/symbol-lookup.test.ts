@@ -229,3 +229,19 @@ test('camel-hump initials are the initials of the identifier parts search splits
     assert.equal(humpsPayload(name), parts.length >= 2 ? parts.map((part) => part[0]).join('') : undefined, name);
   }
 });
+
+test('a codebase whose first run has written no symbols yet answers with nothing, marked partial', async () => {
+  const fresh = tempFolder('symbols-fresh');
+  try {
+    writeTree(fresh.path, { 'notes.md': '# nothing to define\n' });
+    engine.store.codebases.beginIndexing(fresh.path, { splitter: 'ast', customExtensions: [], ignorePatterns: [] }, false);
+    const response = engine.symbols.findSymbol(fresh.path, 'anything', { limit: 5 });
+    assert.equal(response.symbolTable, 'partial');
+    assert.match(response.note ?? '', /Indexing is in progress/);
+    assert.deepEqual(response.results, []);
+    assert.deepEqual(engine.symbols.findReferences(fresh.path, 'anything', { limit: 5 }).results, []);
+  } finally {
+    await engine.clear(fresh.path);
+    fresh.remove();
+  }
+});

@@ -101,6 +101,8 @@ export class SymbolTable {
 
   /** Ids of files whose terms match an FTS5 expression, in id order after `afterFileId`. */
   matchingFiles(codebaseId: number, match: string, limit: number, afterFileId = 0): number[] {
+    // A first run may not have written a file with symbols yet.
+    if (!this.hasSearchTable(codebaseId)) return [];
     const table = symbolSearchTableName(codebaseId);
     const rows = this.connection
       .statement(`SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?`)
@@ -110,6 +112,7 @@ export class SymbolTable {
 
   /** How many files match, counting no further than `upTo`. */
   countMatching(codebaseId: number, match: string, upTo: number): number {
+    if (!this.hasSearchTable(codebaseId)) return 0;
     const table = symbolSearchTableName(codebaseId);
     const row = this.connection.statement(`SELECT count(*) AS n FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH ? LIMIT ?)`).get(match, upTo) as { n: number };
     return row.n;

@@ -36,11 +36,6 @@ const WALKERS: Record<string, LanguageWalker> = {
   php: { visit: visitPhp, file: visitPhpFile },
 };
 
-/** Whether Baton extracts symbols from files of this language. */
-export function hasSymbolSupport(languageId: string): boolean {
-  return languageId in WALKERS;
-}
-
 /** The words whose places `extractDefinitions` needs (`marks`), for the reference scan to note. */
 export function definitionWords(languageId: string): ReadonlySet<string> {
   return WALKERS[languageId]?.words ?? NO_WORDS;
