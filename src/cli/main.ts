@@ -4,6 +4,7 @@ import { configFromEnv, type EngineConfig } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { UserError, errorMessage } from '../engine/errors.ts';
 import { percentOf, type IndexProgress } from '../engine/progress.ts';
+import { FILE_ROLES, isFileRole, type FileRole } from '../protocol/roles.ts';
 import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
 import { CoordinatedBackend } from '../server/coordinated-backend.ts';
 import { stderrLogger } from '../server/logger.ts';
@@ -22,6 +23,7 @@ Commands:
   search <path> <query>        Search an indexed folder
       --limit N                  results (default ${SEARCH_LIMIT_DEFAULT}, at most ${SEARCH_LIMIT_MAX})
       --ext .ts,.py              only these extensions
+      --role test,docs           only files of these roles (${FILE_ROLES.join(', ')})
   status [path]                Indexed codebases, or one folder's status
   clear <path>                 Delete a folder's index
 
@@ -39,6 +41,7 @@ const OPTIONS = {
   ext: { type: 'string' },
   ignore: { type: 'string' },
   limit: { type: 'string' },
+  role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -166,14 +169,24 @@ async function searchCommand(engine: Engine, path: string, query: string, values
   const limit = values.limit === undefined ? SEARCH_LIMIT_DEFAULT : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) throw new UsageError(`--limit must be a whole number from 1 to ${SEARCH_LIMIT_MAX}`);
   if (query.trim() === '') throw new UsageError('the query is empty');
-  const response = await engine.search(path, query, { limit, extensionFilter: list(values.ext) });
+  const response = await engine.search(path, query, { limit, extensionFilter: list(values.ext), roles: roleList(values.role) });
   if (values.json) return print(JSON.stringify(response.results, null, 2));
   if (response.results.length === 0) return print(`No results for "${query}".`);
   for (const result of response.results) {
     const preview = result.content.split('\n').slice(0, 3).map((line) => `    ${line}`).join('\n');
-    print(`${result.file}:${result.startLine}-${result.endLine}  (${result.language}, score ${result.score})\n${preview}\n`);
+    print(`${result.file}:${result.startLine}-${result.endLine}  (${result.language}, ${result.role}, score ${result.score})\n${preview}\n`);
   }
   return 0;
+}
+
+function roleList(value: string | undefined): FileRole[] | undefined {
+  const roles = list(value);
+  if (roles === undefined) return undefined;
+  const unknown = roles.filter((role) => !isFileRole(role));
+  if (unknown.length > 0 || roles.length === 0) {
+    throw new UsageError(`--role takes a comma-separated list of: ${FILE_ROLES.join(', ')} (unknown: ${unknown.join(', ') || 'none given'})`);
+  }
+  return roles as FileRole[];
 }
 
 async function statusCommand(engine: Engine, config: EngineConfig, path: string | undefined, values: Parsed['values']): Promise<number> {

@@ -5,6 +5,7 @@ import { OpenAiEmbedder } from './embed/openai-embedder.ts';
 import type { RunCounts } from './indexing/index-pass.ts';
 import { IndexRuns, type IndexOptions, type IndexStarted } from './indexing/index-runs.ts';
 import type { IndexProgress } from './progress.ts';
+import type { RankingConfig } from './search/ranking-config.ts';
 import { Searcher, type SearchOptions, type SearchResponse } from './search/searcher.ts';
 import { statusReport, type StatusReport } from './status.ts';
 import { openDatabase } from './store/database.ts';
@@ -25,10 +26,11 @@ export class Engine {
   private readonly runs: IndexRuns;
   private readonly searcher: Searcher;
 
-  constructor(config: EngineConfig, options: { store?: IndexStore; chunker?: Chunker; embedder?: Embedder } = {}) {
+  /** `ranking`: other ranking numbers than the defaults (the quality benchmark measures with it). */
+  constructor(config: EngineConfig, options: { store?: IndexStore; chunker?: Chunker; embedder?: Embedder; ranking?: RankingConfig } = {}) {
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
-    this.searcher = new Searcher(this.store, embedder);
+    this.searcher = new Searcher(this.store, embedder, options.ranking);
     this.runs = new IndexRuns({
       store: this.store,
       config,

@@ -5,6 +5,7 @@
  * read results through the same types.
  */
 import { z } from 'zod';
+import { FILE_ROLES } from './roles.ts';
 
 export const TOOL_NAMES = {
   index: 'index_codebase',
@@ -59,6 +60,16 @@ export const searchInput = {
     .array(z.string(), { error: 'extensionFilter must be a list of extensions such as [".ts", ".py"]' })
     .optional()
     .describe('Only files with these extensions, e.g. [".ts", ".py"].'),
+  roles: z
+    .array(z.enum(FILE_ROLES, { error: `roles must be a list of: ${FILE_ROLES.join(', ')} (e.g. ["test"])` }), {
+      error: `roles must be a list of: ${FILE_ROLES.join(', ')} (e.g. ["test"])`,
+    })
+    .optional()
+    .describe(
+      `Only files of these roles (${FILE_ROLES.join(', ')}), weighed alike, e.g. ["test"] for tests or ["source", "test"]. ` +
+        'Default: every role, with source code ranked above tests, examples, docs, config, generated files and changelogs ' +
+        '(unless the query asks for one, e.g. "tests for…").',
+    ),
 };
 
 export const pathOnlyInput = { path: pathField };
@@ -79,6 +90,7 @@ export const searchResultSchema = z.object({
   startLine: z.number(),
   endLine: z.number(),
   language: z.string(),
+  role: z.enum(FILE_ROLES).describe('What the file is for: source, test, docs, changelog, generated, example or config.'),
   score: z.number(),
   content: z.string(),
 });

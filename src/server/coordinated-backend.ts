@@ -74,6 +74,7 @@ export class CoordinatedBackend implements ToolBackend {
     const response = await this.engine.search(input.path, input.query, {
       limit: input.limit ?? SEARCH_LIMIT_DEFAULT,
       extensionFilter: input.extensionFilter,
+      roles: input.roles,
     });
     return { path: response.root, query: input.query, mode: response.mode, indexStatus: response.codebaseStatus, results: response.results };
   }

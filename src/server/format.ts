@@ -32,7 +32,7 @@ export function searchText(output: SearchToolOutput): string {
   const header = `Found ${output.results.length} results for "${output.query}" in ${output.path}${output.indexStatus === 'indexing' ? ' (indexing still in progress)' : ''}:`;
   const blocks = output.results.map((result, index) => {
     const fence = FENCE_LANGUAGES[result.language] ?? result.language;
-    return `${index + 1}. ${result.file}:${result.startLine}-${result.endLine} (${result.language}, score ${result.score})\n\`\`\`${fence}\n${result.content}\n\`\`\``;
+    return `${index + 1}. ${result.file}:${result.startLine}-${result.endLine} (${result.language}, ${result.role}, score ${result.score})\n\`\`\`${fence}\n${result.content}\n\`\`\``;
   });
   return [header, ...blocks].join('\n\n');
 }

@@ -60,7 +60,11 @@ export function registerTools(server: McpServer, backend: ToolBackend, log: Logg
       title: 'Search code',
       description:
         'Search an indexed codebase with a natural-language question or identifiers (e.g. "where are tokens refreshed", ' +
-        '"parseConfig"). Returns the best matching code chunks with file, line range and content.',
+        '"parseConfig"). Returns the best matching places, one per result, with file, line range, role and content. ' +
+        'By default source code ranks first: a chunk that defines a name the query means comes before chunks that only ' +
+        'mention it, and tests, examples, docs, config, generated files and changelogs rank below the code unless the ' +
+        'query asks for them ("tests for…", "docs on…"). Results name many files (at most 2 places per file in the first ' +
+        '10; neighbouring chunks are joined). Pass roles (e.g. ["test"]) to search only files of those roles.',
       inputSchema: searchInput,
       outputSchema: searchOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },

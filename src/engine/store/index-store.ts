@@ -7,7 +7,8 @@ import { EpochTable } from './epochs.ts';
 import { VectorTable } from './vectors.ts';
 
 export type { WriteFence } from './connection.ts';
-export type { ChunkHit, CodebaseRecord, CodebaseStatus, FileUpdate, IndexSettings, PreparedChunk, StoredFile } from './records.ts';
+export type { CandidateFilter, ColumnWeights } from './chunk-search.ts';
+export type { ChunkCandidate, CodebaseRecord, CodebaseStatus, FileUpdate, IndexSettings, PreparedChunk, StoredFile } from './records.ts';
 
 /**
  * The index database, one table group per job: codebases (status and

@@ -68,9 +68,16 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (model, content_hash)
   ) WITHOUT ROWID;
   `,
+  // 2: what each file is for (source, test, docs, changelog…; see protocol/roles.ts), decided at
+  // index time, and a chunk's own role where it differs from its file's (Rust #[cfg(test)] modules).
+  // NULL in rows written before: search then judges the file by its path.
+  `
+  ALTER TABLE files ADD COLUMN role TEXT;
+  ALTER TABLE chunks ADD COLUMN role TEXT;
+  `,
 ];
 
-/** SQL creating the FTS table of one codebase. Column order matters to bm25 weights. */
+/** SQL creating the FTS table of one codebase. Column order matters to bm25 weights (see chunk-search.ts). */
 export function ftsTableSql(table: string): string {
   return `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING fts5(
     symbols, path, body, ext,
@@ -78,9 +85,6 @@ export function ftsTableSql(table: string): string {
     tokenize='porter unicode61 remove_diacritics 2'
   )`;
 }
-
-/** bm25 weights for (symbols, path, body, ext): a defined name counts most, the extension not at all. */
-export const BM25_WEIGHTS = '8.0, 3.0, 1.0, 0.0';
 
 export function ftsTableName(codebaseId: number): string {
   return `fts_${Math.trunc(codebaseId)}`;

@@ -1,0 +1,46 @@
+import type { ColumnWeights } from '../store/index-store.ts';
+import { DEFAULT_DIVERSITY, type DiversityRules } from './diversify.ts';
+import { DEFAULT_ROLE_PRIORS, type RolePriors } from './role-prior.ts';
+import { DEFAULT_RANKING, type RankingWeights } from './scoring.ts';
+
+/**
+ * Every number the ranking uses, in one place: the defaults are what Baton
+ * ships; the quality benchmark passes others to measure what each part buys.
+ */
+export interface RankingConfig {
+  /** bm25 weights of the symbols, path and body columns. */
+  readonly columns: ColumnWeights;
+  /** Chunks taken from the full-text index before re-ranking. */
+  readonly candidateDepth: number;
+  readonly weights: RankingWeights;
+  readonly priors: RolePriors;
+  readonly diversity: DiversityRules;
+}
+
+export const DEFAULT_RANKING_CONFIG: RankingConfig = {
+  columns: { symbols: 8, path: 3, body: 1 },
+  candidateDepth: 200,
+  weights: DEFAULT_RANKING,
+  priors: DEFAULT_ROLE_PRIORS,
+  diversity: DEFAULT_DIVERSITY,
+};
+
+/** The defaults with some parts replaced (each part replaced field by field). */
+export function rankingConfig(overrides: RankingOverrides = {}): RankingConfig {
+  const base = DEFAULT_RANKING_CONFIG;
+  return {
+    columns: { ...base.columns, ...overrides.columns },
+    candidateDepth: overrides.candidateDepth ?? base.candidateDepth,
+    weights: { ...base.weights, ...overrides.weights },
+    priors: { ...base.priors, ...overrides.priors },
+    diversity: { ...base.diversity, ...overrides.diversity },
+  };
+}
+
+export interface RankingOverrides {
+  readonly columns?: Partial<ColumnWeights>;
+  readonly candidateDepth?: number;
+  readonly weights?: Partial<RankingWeights>;
+  readonly priors?: Partial<RolePriors>;
+  readonly diversity?: Partial<DiversityRules>;
+}
