@@ -41,6 +41,23 @@ export interface SplitSummary {
   /** Per system: how often the first file is a test / docs / changelog when the query does not name one. */
   readonly firstFileRoles: Record<SystemId, Record<(typeof FIRST_FILE_ROLES)[number] | 'any', { readonly eligible: number; readonly rate: number }>>;
   readonly batonMedianDistinctFilesTop10: number;
+  /** Per query, Baton against each baseline by reciprocal rank within the top 10: how often it is better, worse, the same. */
+  readonly batonVs: Record<'bm25' | 'grep', { readonly better: number; readonly worse: number; readonly same: number }>;
+}
+
+function reciprocalRankAt10(rank: number | undefined): number {
+  return rank !== undefined && rank <= 10 ? 1 / rank : 0;
+}
+
+function batonAgainst(rows: readonly QueryRow[], baseline: 'bm25' | 'grep'): SplitSummary['batonVs']['bm25'] {
+  const result = { better: 0, worse: 0, same: 0 };
+  for (const row of rows) {
+    const difference = reciprocalRankAt10(row.baton.rank) - reciprocalRankAt10(row[baseline].rank);
+    if (difference > 0) result.better++;
+    else if (difference < 0) result.worse++;
+    else result.same++;
+  }
+  return result;
 }
 
 function bySystem(rows: readonly QueryRow[]): Record<SystemId, Metrics> {
@@ -69,6 +86,7 @@ export function summarise(rows: readonly QueryRow[], languageOrder: readonly str
     byKind: mapOf(groupBy(rows, (row) => row.kind, ['identifier', 'prose'])),
     firstFileRoles: { baton: firstFileRoles(rows, 'baton'), bm25: firstFileRoles(rows, 'bm25'), grep: firstFileRoles(rows, 'grep') },
     batonMedianDistinctFilesTop10: median(rows.map((row) => row.baton.distinctFilesTop10)),
+    batonVs: { bm25: batonAgainst(rows, 'bm25'), grep: batonAgainst(rows, 'grep') },
   };
 }
 
@@ -94,6 +112,13 @@ export function headlineTable(summaries: Record<Split, SplitSummary>): string[] 
   lines.push(`  ${pad('system', 13)} ${pad('R@1', 6, true)} ${pad('R@5', 6, true)} ${pad('MRR@10', 7, true)} │ ${pad('R@1', 6, true)} ${pad('R@5', 6, true)} ${pad('MRR@10', 7, true)}`);
   for (const system of SYSTEMS) {
     lines.push(`  ${pad(system.label, 13)} ${cell(summaries.tuning.overall[system.id])} │ ${cell(summaries.heldout.overall[system.id])}`);
+  }
+  for (const baseline of SYSTEMS.filter((system) => system.id !== 'baton')) {
+    const versus = (split: SplitSummary) => {
+      const { better, worse, same } = split.batonVs[baseline.id as 'bm25' | 'grep'];
+      return `${better} better, ${worse} worse, ${same} same`;
+    };
+    lines.push(`  Baton vs ${baseline.label}, per query (reciprocal rank in the top 10): tuning ${versus(summaries.tuning)}; held out ${versus(summaries.heldout)}`);
   }
   return lines;
 }
