@@ -33,7 +33,8 @@ const ROLE_WORDS: ReadonlyMap<string, FileRole> = new Map([
   ...['generated', 'declaration', 'declarations', 'typings', 'stub', 'stubs', 'protobuf'].map((word) => [word, 'generated'] as const),
 ]);
 
-export function analyzeQuery(query: string): AnalyzedQuery {
+/** `joinedTerms`: also search the identifier candidates joined from the query's words. */
+export function analyzeQuery(query: string, joinedTerms = true): AnalyzedQuery {
   const words = [...query.matchAll(IDENTIFIER)].map((match) => match[0]);
   const meaningful = words.filter((word) => words.length === 1 || !isStopWord(word));
   const identifiers = identifierCandidates(meaningful);
@@ -46,6 +47,6 @@ export function analyzeQuery(query: string): AnalyzedQuery {
   }
   if (/release notes/i.test(query)) askedRoles.add('changelog');
   const terms = new Set(queryTerms(query));
-  for (const identifier of identifiers) if (identifier.length <= MAX_TERM_LENGTH) terms.add(identifier);
+  if (joinedTerms) for (const identifier of identifiers) if (identifier.length <= MAX_TERM_LENGTH) terms.add(identifier);
   return { terms: [...terms], identifiers, stems, askedRoles };
 }

@@ -12,6 +12,8 @@ export interface RankingConfig {
   readonly columns: ColumnWeights;
   /** Chunks taken from the full-text index before re-ranking. */
   readonly candidateDepth: number;
+  /** Whether runs of 3–4 query words are also searched joined, as identifier candidates (pairs always are). */
+  readonly joinedTerms: boolean;
   readonly weights: RankingWeights;
   readonly priors: RolePriors;
   readonly diversity: DiversityRules;
@@ -20,6 +22,7 @@ export interface RankingConfig {
 export const DEFAULT_RANKING_CONFIG: RankingConfig = {
   columns: { symbols: 8, path: 3, body: 1 },
   candidateDepth: 200,
+  joinedTerms: true,
   weights: DEFAULT_RANKING,
   priors: DEFAULT_ROLE_PRIORS,
   diversity: DEFAULT_DIVERSITY,
@@ -31,6 +34,7 @@ export function rankingConfig(overrides: RankingOverrides = {}): RankingConfig {
   return {
     columns: { ...base.columns, ...overrides.columns },
     candidateDepth: overrides.candidateDepth ?? base.candidateDepth,
+    joinedTerms: overrides.joinedTerms ?? base.joinedTerms,
     weights: { ...base.weights, ...overrides.weights },
     priors: { ...base.priors, ...overrides.priors },
     diversity: { ...base.diversity, ...overrides.diversity },
@@ -40,6 +44,7 @@ export function rankingConfig(overrides: RankingOverrides = {}): RankingConfig {
 export interface RankingOverrides {
   readonly columns?: Partial<ColumnWeights>;
   readonly candidateDepth?: number;
+  readonly joinedTerms?: boolean;
   readonly weights?: Partial<RankingWeights>;
   readonly priors?: Partial<RolePriors>;
   readonly diversity?: Partial<DiversityRules>;

@@ -82,9 +82,9 @@ export class Searcher {
     const extensions = (options.extensionFilter ?? []).map(normalizeExtension);
     const roles = [...new Set(options.roles ?? [])];
     const filter = { pathPrefix: subfolder ? `${subfolder}/` : undefined, roles };
-    const analyzed = analyzeQuery(query);
-    const match = termsExpression(this.termRarity.select(this.store, codebase, analyzed.terms), extensions);
     const { ranking } = this;
+    const analyzed = analyzeQuery(query, ranking.joinedTerms);
+    const match = termsExpression(this.termRarity.select(this.store, codebase, analyzed.terms), extensions);
     const lexical = match ? this.store.search.candidates(codebase.id, match, ranking.candidateDepth, ranking.columns, filter) : [];
     let candidates: ChunkCandidate[] = lexical;
     let relevance = lexicalRelevance(lexical, analyzed, ranking.weights);
