@@ -28,6 +28,38 @@ export function identifierCandidates(words: readonly string[]): Set<string> {
   return candidates;
 }
 
+/** A token with inner separators: kebab-case, a path, a member or scope (`id-denylist`, `Layout/FirstArgumentIndentation`, `Number.parseInt`). */
+const COMPOUND_TOKEN = /[A-Za-z0-9_$]+(?:(?:[-./]|::)[A-Za-z0-9_$]+)+/g;
+/** A span in backticks: the writer marked it as code. */
+const BACKTICKED = /`([^`\n]{1,80})`/g;
+/** File extensions, which name no thing of their own (`index.js` means index). */
+const EXTENSION = /^(js|mjs|cjs|jsx|ts|mts|cts|tsx|py|go|rs|java|kt|rb|php|c|h|cc|cpp|hpp|cs|md|json|ya?ml|toml|sh|zsh)$/i;
+
+/**
+ * Names the query spells as code: each compound token joined whole and its
+ * last segment (`id-denylist` → iddenylist; `Layout/FirstArgumentIndentation`
+ * → layoutfirstargumentindentation and firstargumentindentation;
+ * `languages/js/index.js` → index), and any word in backticks (`eqeqeq`).
+ */
+export function spelledNames(query: string): Set<string> {
+  const names = new Set<string>();
+  for (const [token] of query.matchAll(COMPOUND_TOKEN)) addCompound(token, names);
+  for (const [, span] of query.matchAll(BACKTICKED)) {
+    for (const [word] of span!.matchAll(/[A-Za-z0-9_$]+/g)) names.add(identifierParts(word).join(''));
+    for (const [token] of span!.matchAll(COMPOUND_TOKEN)) addCompound(token, names);
+  }
+  names.delete('');
+  return names;
+}
+
+function addCompound(token: string, names: Set<string>): void {
+  const segments = token.split(/[-./]|::/).filter((segment) => segment.length > 0);
+  while (segments.length > 1 && EXTENSION.test(segments[segments.length - 1]!)) segments.pop();
+  if (segments.length === 0) return;
+  names.add(segments.map((segment) => identifierParts(segment).join('')).join(''));
+  names.add(identifierParts(segments[segments.length - 1]!).join(''));
+}
+
 /** A word written as code: camelCase, PascalCase with more than one part, snake_case, or with digits. */
 export function isIdentifierShaped(word: string): boolean {
   return /[a-z][A-Z]|[A-Z]{2}[a-z]|[_$]|[a-zA-Z][0-9]/.test(word) && /[A-Za-z]/.test(word);
@@ -47,9 +79,9 @@ export function definitionMatch(symbols: string, identifiers: ReadonlySet<string
 
 /** How strongly one name (a definition's, a file's) matches the query: spelled (1), or all its parts among the query's words. */
 export function nameMatchesQuery(name: string, identifiers: ReadonlySet<string>, stems: ReadonlySet<string>): number {
-  // Qualified names (Foo::bar, a.b) are matched by their last segment.
+  // Qualified names (Foo::bar, a.b) are matched by their last segment; kebab names (id-denylist) whole.
   const segment = lastSegment(name);
-  const parts = identifierParts(segment);
+  const parts = segment.split('-').flatMap((piece) => identifierParts(piece));
   if (parts.length === 0) return 0;
   if (identifiers.has(parts.join(''))) return 1;
   let covered = 0;

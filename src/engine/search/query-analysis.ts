@@ -1,6 +1,6 @@
 import type { FileRole } from '../../protocol/roles.ts';
 import { MAX_TERM_LENGTH, identifierParts, isStopWord, queryTerms } from '../tokenize.ts';
-import { identifierCandidates } from './identifiers.ts';
+import { identifierCandidates, spelledNames } from './identifiers.ts';
 import { lightStem } from './stemming.ts';
 
 /** What a search needs to know about its query, worked out once. */
@@ -38,6 +38,7 @@ export function analyzeQuery(query: string, joinedTerms = true): AnalyzedQuery {
   const words = [...query.matchAll(IDENTIFIER)].map((match) => match[0]);
   const meaningful = words.filter((word) => words.length === 1 || !isStopWord(word));
   const identifiers = identifierCandidates(meaningful);
+  for (const name of spelledNames(query)) identifiers.add(name);
   const stems = new Set<string>();
   for (const word of meaningful) for (const part of identifierParts(word)) stems.add(lightStem(part));
   const askedRoles = new Set<FileRole>();

@@ -2,6 +2,7 @@ import type { ColumnWeights } from '../store/index-store.ts';
 import { DEFAULT_DIVERSITY, type DiversityRules } from './diversify.ts';
 import { DEFAULT_ROLE_PRIORS, type RolePriors } from './role-prior.ts';
 import { DEFAULT_RANKING, type RankingWeights } from './scoring.ts';
+import { COMMON_MINIMUM, COMMON_SHARE } from './term-rarity.ts';
 
 /**
  * Every number the ranking uses, in one place: the defaults are what Baton
@@ -12,6 +13,10 @@ export interface RankingConfig {
   readonly columns: ColumnWeights;
   /** Chunks taken from the full-text index before re-ranking. */
   readonly candidateDepth: number;
+  /** A query term in this share of the chunks is left out when the query has rarer ones (see term-rarity.ts). */
+  readonly commonShare: number;
+  /** …but only when it is also in at least this many chunks (a term costs by its matches, not its share). */
+  readonly commonMinimum: number;
   /** Whether runs of 3–4 query words are also searched joined, as identifier candidates (pairs always are). */
   readonly joinedTerms: boolean;
   readonly weights: RankingWeights;
@@ -22,6 +27,8 @@ export interface RankingConfig {
 export const DEFAULT_RANKING_CONFIG: RankingConfig = {
   columns: { symbols: 8, path: 3, body: 1 },
   candidateDepth: 200,
+  commonShare: COMMON_SHARE,
+  commonMinimum: COMMON_MINIMUM,
   joinedTerms: true,
   weights: DEFAULT_RANKING,
   priors: DEFAULT_ROLE_PRIORS,
@@ -34,6 +41,8 @@ export function rankingConfig(overrides: RankingOverrides = {}): RankingConfig {
   return {
     columns: { ...base.columns, ...overrides.columns },
     candidateDepth: overrides.candidateDepth ?? base.candidateDepth,
+    commonShare: overrides.commonShare ?? base.commonShare,
+    commonMinimum: overrides.commonMinimum ?? base.commonMinimum,
     joinedTerms: overrides.joinedTerms ?? base.joinedTerms,
     weights: { ...base.weights, ...overrides.weights },
     priors: { ...base.priors, ...overrides.priors },
@@ -44,6 +53,8 @@ export function rankingConfig(overrides: RankingOverrides = {}): RankingConfig {
 export interface RankingOverrides {
   readonly columns?: Partial<ColumnWeights>;
   readonly candidateDepth?: number;
+  readonly commonShare?: number;
+  readonly commonMinimum?: number;
   readonly joinedTerms?: boolean;
   readonly weights?: Partial<RankingWeights>;
   readonly priors?: Partial<RolePriors>;

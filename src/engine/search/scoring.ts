@@ -9,6 +9,8 @@ export interface RankingWeights {
   readonly definition: number;
   /** Added when the file's name matches the query ("JsonReader" → JsonReader.java). */
   readonly fileName: number;
+  /** Added when a folder on the file's path is named in the query ("unix: fix…" → src/unix/). */
+  readonly folderName: number;
   /** Share of a file's other matching chunks added to its best one. */
   readonly otherChunks: number;
   /** How many other chunks count toward the file's score. */
@@ -17,7 +19,8 @@ export interface RankingWeights {
 
 export const DEFAULT_RANKING: RankingWeights = {
   definition: 0.6,
-  fileName: 0.3,
+  fileName: 0.6,
+  folderName: 0.1,
   otherChunks: 0.15,
   otherChunksCounted: 4,
 };
@@ -49,6 +52,7 @@ export function lexicalRelevance(candidates: readonly ChunkCandidate[], query: A
   let best = 0;
   for (const candidate of candidates) best = Math.max(best, -candidate.bm25);
   const fileNames = new Map<number, number>();
+  const folderNames = new Map<number, number>();
   const relevance = new Map<number, number>();
   for (const candidate of candidates) {
     const text = best > 0 ? -candidate.bm25 / best : 0;
@@ -58,7 +62,12 @@ export function lexicalRelevance(candidates: readonly ChunkCandidate[], query: A
       fileName = nameMatchesQuery(baseName(candidate.path), query.identifiers, query.stems);
       fileNames.set(candidate.fileId, fileName);
     }
-    relevance.set(candidate.chunkId, text + weights.definition * definition + weights.fileName * fileName);
+    let folderName = folderNames.get(candidate.fileId);
+    if (folderName === undefined) {
+      folderName = folderNamed(candidate.path, query);
+      folderNames.set(candidate.fileId, folderName);
+    }
+    relevance.set(candidate.chunkId, text + weights.definition * definition + weights.fileName * fileName + weights.folderName * folderName);
   }
   return relevance;
 }
@@ -93,6 +102,16 @@ export function rankFiles(chunks: readonly ScoredChunk[], weights: RankingWeight
 function byScore(a: ScoredChunk, b: ScoredChunk): number {
   return b.score - a.score || a.candidate.startLine - b.candidate.startLine;
 }
+
+/** 1 when a folder of the path is a name or word of the query, else 0. */
+function folderNamed(path: string, query: AnalyzedQuery): number {
+  const folders = path.split('/').slice(0, -1);
+  for (const folder of folders) if (nameMatchesQuery(folder, query.identifiers, query.stems) >= FOLDER_MATCH) return 1;
+  return 0;
+}
+
+/** A folder counts when its whole name is a query word or spelled name (a one-word match is enough: src/unix/). */
+const FOLDER_MATCH = 0.35;
 
 function baseName(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);

@@ -57,12 +57,13 @@ export class Searcher {
   private readonly embedder: Embedder | undefined;
   private readonly ranking: RankingConfig;
   private readonly vectors = new VectorIndex();
-  private readonly termRarity = new TermRarity();
+  private readonly termRarity: TermRarity;
 
   constructor(store: IndexStore, embedder: Embedder | undefined, ranking: RankingConfig = DEFAULT_RANKING_CONFIG) {
     this.store = store;
     this.embedder = embedder;
     this.ranking = ranking;
+    this.termRarity = new TermRarity(ranking.commonShare, ranking.commonMinimum);
   }
 
   /** Drops the cached vectors of a codebase (it changed, or was cleared). */
