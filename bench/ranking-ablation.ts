@@ -42,8 +42,10 @@ const DEFAULT_MIRROR = '/work/.mirror';
 /** Baton 0.1.0's ranking: bm25 over the top 50 chunks, files in the order of their first chunk, no priors. */
 const RELEASED: RankingOverrides = {
   candidateDepth: BATON_LIMIT,
+  commonShare: 0.1,
+  commonMinimum: 200,
   joinedTerms: false,
-  weights: { definition: 0, fileName: 0, otherChunks: 0 },
+  weights: { definition: 0, fileName: 0, folderName: 0, otherChunks: 0, coverage: 0 },
   priors: { source: 1, test: 1, docs: 1, changelog: 1, generated: 1, example: 1, config: 1 },
   diversity: { perFile: BATON_LIMIT, repeats: BATON_LIMIT, repeatDecay: 1, maxJoined: 1 },
 };
@@ -54,7 +56,10 @@ const ABLATIONS: Readonly<Record<string, RankingOverrides>> = {
   'no role prior': { priors: { test: 1, docs: 1, changelog: 1, generated: 1, example: 1, config: 1 } },
   'no definition bonus': { weights: { definition: 0 } },
   'no file-name bonus': { weights: { fileName: 0 } },
+  'no folder-name bonus': { weights: { folderName: 0 } },
   'no file aggregation': { weights: { otherChunks: 0 } },
+  'no query coverage': { weights: { coverage: 0 } },
+  'common terms from 200 matches': { commonMinimum: 200 },
   'no joined identifier terms': { joinedTerms: false },
   'no diversity caps': { diversity: { perFile: BATON_LIMIT, repeats: BATON_LIMIT } },
   'candidates 50': { candidateDepth: 50 },

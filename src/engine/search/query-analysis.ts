@@ -11,6 +11,8 @@ export interface AnalyzedQuery {
   readonly identifiers: ReadonlySet<string>;
   /** Light stems of the query's meaningful words and identifier parts. */
   readonly stems: ReadonlySet<string>;
+  /** The index terms of the query's meaningful words, one per word part (no joined forms). */
+  readonly words: ReadonlySet<string>;
   /** Roles the query's words ask for ("tests for…", "docs of…"). */
   readonly askedRoles: ReadonlySet<FileRole>;
 }
@@ -40,7 +42,13 @@ export function analyzeQuery(query: string, joinedTerms = true): AnalyzedQuery {
   const identifiers = identifierCandidates(meaningful);
   for (const name of spelledNames(query)) identifiers.add(name);
   const stems = new Set<string>();
-  for (const word of meaningful) for (const part of identifierParts(word)) stems.add(lightStem(part));
+  const wordTerms = new Set<string>();
+  for (const word of meaningful) {
+    for (const part of identifierParts(word)) {
+      stems.add(lightStem(part));
+      if (part.length >= 2 && part.length <= MAX_TERM_LENGTH) wordTerms.add(part);
+    }
+  }
   const askedRoles = new Set<FileRole>();
   for (const word of words) {
     const role = ROLE_WORDS.get(word.toLowerCase());
@@ -49,5 +57,5 @@ export function analyzeQuery(query: string, joinedTerms = true): AnalyzedQuery {
   if (/release notes/i.test(query)) askedRoles.add('changelog');
   const terms = new Set(queryTerms(query));
   if (joinedTerms) for (const identifier of identifiers) if (identifier.length <= MAX_TERM_LENGTH) terms.add(identifier);
-  return { terms: [...terms], identifiers, stems, askedRoles };
+  return { terms: [...terms], identifiers, stems, words: wordTerms, askedRoles };
 }

@@ -17,6 +17,8 @@ export interface RankingConfig {
   readonly commonShare: number;
   /** …but only when it is also in at least this many chunks (a term costs by its matches, not its share). */
   readonly commonMinimum: number;
+  /** Query words in more chunks than this do not count toward a file's coverage of the query (see term-coverage.ts). */
+  readonly coverageMaxMatches: number;
   /** Whether runs of 3–4 query words are also searched joined, as identifier candidates (pairs always are). */
   readonly joinedTerms: boolean;
   readonly weights: RankingWeights;
@@ -29,6 +31,7 @@ export const DEFAULT_RANKING_CONFIG: RankingConfig = {
   candidateDepth: 200,
   commonShare: COMMON_SHARE,
   commonMinimum: COMMON_MINIMUM,
+  coverageMaxMatches: 1000,
   joinedTerms: true,
   weights: DEFAULT_RANKING,
   priors: DEFAULT_ROLE_PRIORS,
@@ -43,6 +46,7 @@ export function rankingConfig(overrides: RankingOverrides = {}): RankingConfig {
     candidateDepth: overrides.candidateDepth ?? base.candidateDepth,
     commonShare: overrides.commonShare ?? base.commonShare,
     commonMinimum: overrides.commonMinimum ?? base.commonMinimum,
+    coverageMaxMatches: overrides.coverageMaxMatches ?? base.coverageMaxMatches,
     joinedTerms: overrides.joinedTerms ?? base.joinedTerms,
     weights: { ...base.weights, ...overrides.weights },
     priors: { ...base.priors, ...overrides.priors },
@@ -55,6 +59,7 @@ export interface RankingOverrides {
   readonly candidateDepth?: number;
   readonly commonShare?: number;
   readonly commonMinimum?: number;
+  readonly coverageMaxMatches?: number;
   readonly joinedTerms?: boolean;
   readonly weights?: Partial<RankingWeights>;
   readonly priors?: Partial<RolePriors>;

@@ -9,7 +9,7 @@ export type RolePriors = Readonly<Record<FileRole, number>>;
 
 export const DEFAULT_ROLE_PRIORS: RolePriors = {
   source: 1,
-  test: 0.5,
+  test: 0.4,
   example: 0.55,
   docs: 0.45,
   config: 0.5,

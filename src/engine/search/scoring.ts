@@ -15,14 +15,16 @@ export interface RankingWeights {
   readonly otherChunks: number;
   /** How many other chunks count toward the file's score. */
   readonly otherChunksCounted: number;
+  readonly coverage: number;
 }
 
 export const DEFAULT_RANKING: RankingWeights = {
-  definition: 0.6,
+  definition: 0.3,
   fileName: 0.6,
   folderName: 0.1,
   otherChunks: 0.15,
   otherChunksCounted: 4,
+  coverage: 0.5,
 };
 
 export interface ScoredChunk {
@@ -81,7 +83,7 @@ export function applyRolePrior(candidates: readonly ChunkCandidate[], relevance:
 }
 
 /** Groups chunks by file and ranks the files: best chunk plus a share of the next few. */
-export function rankFiles(chunks: readonly ScoredChunk[], weights: RankingWeights): FileGroup[] {
+export function rankFiles(chunks: readonly ScoredChunk[], weights: RankingWeights, coverage?: ReadonlyMap<number, number>): FileGroup[] {
   const byFile = new Map<number, ScoredChunk[]>();
   for (const chunk of chunks) {
     const list = byFile.get(chunk.candidate.fileId);
@@ -93,6 +95,7 @@ export function rankFiles(chunks: readonly ScoredChunk[], weights: RankingWeight
     list.sort(byScore);
     let score = list[0]!.score;
     for (let index = 1; index <= weights.otherChunksCounted && index < list.length; index++) score += weights.otherChunks * list[index]!.score;
+    if (coverage) score *= 1 + weights.coverage * (coverage.get(fileId) ?? 0);
     groups.push({ fileId, path: list[0]!.candidate.path, score, chunks: list });
   }
   // Ties go to the shorter path, then alphabetically: the same query always gives the same order.

@@ -15,6 +15,7 @@ import { rolePrior } from './role-prior.ts';
 import { applyRolePrior, lexicalRelevance, rankFiles } from './scoring.ts';
 import { TermRarity } from './term-rarity.ts';
 import { VectorIndex } from './vector-index.ts';
+import { fileCoverage } from './term-coverage.ts';
 
 export interface SearchOptions {
   readonly limit: number;
@@ -85,7 +86,8 @@ export class Searcher {
     const filter = { pathPrefix: subfolder ? `${subfolder}/` : undefined, roles };
     const { ranking } = this;
     const analyzed = analyzeQuery(query, ranking.joinedTerms);
-    const match = termsExpression(this.termRarity.select(this.store, codebase, analyzed.terms), extensions);
+    const selected = this.termRarity.select(this.store, codebase, analyzed.terms);
+    const match = termsExpression(selected.terms, extensions);
     const lexical = match ? this.store.search.candidates(codebase.id, match, ranking.candidateDepth, ranking.columns, filter) : [];
     let candidates: ChunkCandidate[] = lexical;
     let relevance = lexicalRelevance(lexical, analyzed, ranking.weights);
@@ -102,7 +104,8 @@ export class Searcher {
       throw new UserError(`the query "${query}" has no words to search for. Use identifiers or words that appear in the code.`);
     }
     const scored = applyRolePrior(candidates, relevance, rolePrior(analyzed.askedRoles, roles, ranking.priors));
-    const pieces = diversify(rankFiles(scored, ranking.weights), ranking.diversity).slice(0, options.limit);
+    const coverage = ranking.weights.coverage > 0 && selected.rare ? this.coverageOf(codebase.id, selected.terms, analyzed.words, candidates) : undefined;
+    const pieces = diversify(rankFiles(scored, ranking.weights, coverage), ranking.diversity).slice(0, options.limit);
     return {
       root: codebase.root,
       ...(subfolder ? { subfolder } : {}),
@@ -111,6 +114,12 @@ export class Searcher {
       percent: percentOf(codebase),
       results: this.withContent(pieces),
     };
+  }
+
+  /** File coverage (see term-coverage.ts) over the query's words that chose the candidates. */
+  private coverageOf(codebaseId: number, selected: readonly string[], words: ReadonlySet<string>, candidates: readonly ChunkCandidate[]): Map<number, number> | undefined {
+    const counted = selected.filter((term) => words.has(term));
+    return counted.length > 1 ? fileCoverage(this.store, codebaseId, counted, candidates, this.ranking.coverageMaxMatches) : undefined;
   }
 
   private withContent(pieces: readonly RankedPiece[]): SearchResult[] {

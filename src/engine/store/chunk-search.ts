@@ -69,6 +69,13 @@ export class ChunkSearch {
     return this.connection.statement(sql).all(...parameters, limit) as unknown as ChunkCandidate[];
   }
 
+  /** Ids of the chunks matching an FTS5 expression, in no useful order, at most `limit` (no ranking: cheap for a rare term). */
+  matchingIds(codebaseId: number, match: string, limit: number): number[] {
+    const fts = ftsTableName(codebaseId);
+    const rows = this.connection.statement(`SELECT rowid AS id FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?`).all(match, limit) as unknown as { id: number }[];
+    return rows.map((row) => row.id);
+  }
+
   /** How many chunks match an FTS5 expression, counting no further than `upTo`. */
   countMatches(codebaseId: number, match: string, upTo: number): number {
     const fts = ftsTableName(codebaseId);
