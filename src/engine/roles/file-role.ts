@@ -19,7 +19,7 @@ export function roleOfFile(relativePath: string, text?: string): FileRole {
   if (isGeneratedPath(path) || (text !== undefined && hasGeneratedHeader(text))) return 'generated';
   if (isTest(path)) return 'test';
   if (isProse(path)) return 'docs';
-  if (path.folders.some((folder) => EXAMPLE_FOLDERS.has(folder.toLowerCase()) || dottedPartIn(folder, EXAMPLE_FOLDERS))) return 'example';
+  if (path.folders.some((folder, index) => isExampleFolder(folder, path.folders[index - 1]))) return 'example';
   if (isExampleName(path.name)) return 'example';
   if (path.folders.some((folder) => DOCS_FOLDERS.has(folder.toLowerCase()))) return 'docs';
   if (isConfig(path)) return 'config';
@@ -157,6 +157,14 @@ const EXAMPLE_FOLDERS = new Set([
   'bench', 'benches', 'benchmark', 'benchmarks', '_benchmarks', 'perf',
 ]);
 const EXAMPLE_NAME = /([._-](bench|benchmark|example)\.\w+$)|(^(bench|benchmark)[._-])|([a-z0-9](Benchmarks?)\.(java|kt|cs|scala)$)/;
+
+/** Top-level domains that start a package path: com/example/json is a package, not an examples folder. */
+const PACKAGE_ROOTS = new Set(['com', 'org', 'net', 'io', 'dev', 'edu', 'gov', 'co', 'me', 'app', 'info', 'biz']);
+
+function isExampleFolder(folder: string, parent: string | undefined): boolean {
+  if (parent !== undefined && PACKAGE_ROOTS.has(parent.toLowerCase())) return false;
+  return EXAMPLE_FOLDERS.has(folder.toLowerCase()) || dottedPartIn(folder, EXAMPLE_FOLDERS);
+}
 
 function isExampleName(name: string): boolean {
   return EXAMPLE_NAME.test(name);

@@ -45,7 +45,8 @@ export function spelledNames(query: string): Set<string> {
   const names = new Set<string>();
   for (const [token] of query.matchAll(COMPOUND_TOKEN)) addCompound(token, names);
   for (const [, span] of query.matchAll(BACKTICKED)) {
-    for (const [word] of span!.matchAll(/[A-Za-z0-9_$]+/g)) names.add(identifierParts(word).join(''));
+    const withoutExtensions = span!.replace(/\.([A-Za-z0-9]+)(?![A-Za-z0-9_$])/g, (dotted, name: string) => (EXTENSION.test(name) ? '' : dotted));
+    for (const [word] of withoutExtensions.matchAll(/[A-Za-z0-9_$]+/g)) names.add(identifierParts(word).join(''));
     for (const [token] of span!.matchAll(COMPOUND_TOKEN)) addCompound(token, names);
   }
   names.delete('');
