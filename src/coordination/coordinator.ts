@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine } from '../engine/engine.ts';
-import { FencedError, UserError, errorMessage } from '../engine/errors.ts';
+import { UserError, errorMessage } from '../engine/errors.ts';
 import { epochFence } from '../engine/store/epochs.ts';
-import type { IndexStore } from '../engine/store/index-store.ts';
+import { NO_WRITER, type IndexStore } from '../engine/store/index-store.ts';
 import type { ForwardedMethod, LeaderResults, RequestParams } from '../protocol/ipc.ts';
 import type { LeaderInfo, Role } from '../protocol/leader.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
@@ -30,13 +30,15 @@ export interface CoordinatorOptions {
   /** Who this process is, for leader.json and the other windows ("VS Code — projA", "baton mcp (Claude Code)"). */
   readonly label: string;
   readonly log: Logger;
+  /**
+   * Whether this process takes on a leader's own work when it leads (resuming
+   * runs, re-indexing outdated codebases). Off for a one-shot command line,
+   * which leads only for the length of its command.
+   */
+  readonly backgroundDuties?: boolean;
 }
 
 type Params<M extends ForwardedMethod> = RequestParams<M>;
-
-const refuseAllWrites = (): never => {
-  throw new FencedError(0, -1);
-};
 
 /**
  * The election state machine of one process. It joins as soon as it starts:
@@ -66,12 +68,14 @@ export class Coordinator {
   private readonly settledWaiters = new Set<() => void>();
   private readonly stallWatch = new StallWatch();
   private readonly service: LeaderServiceContext;
+  private readonly backgroundDuties: boolean;
 
   constructor(options: CoordinatorOptions) {
     this.files = homeFiles(options.home);
     this.engine = options.engine;
     this.label = options.label;
     this.log = options.log;
+    this.backgroundDuties = options.backgroundDuties ?? true;
     this.service = {
       engine: this.engine,
       isLeader: () => this.role === 'leader',
@@ -91,7 +95,7 @@ export class Coordinator {
   /** Joins the election; resolves once this process is leader or connected to one. */
   async start(): Promise<void> {
     prepareHome(this.files);
-    this.engine.store.setWriteFence(refuseAllWrites);
+    this.engine.store.setWriteFence(NO_WRITER);
     this.engine.onProgress((progress) => this.onLocalProgress(progress));
     this.stallWatch.start();
     await this.elect();
@@ -205,9 +209,7 @@ export class Coordinator {
     this.engine.store.setWriteFence(this.fenceFor(epoch), epoch);
     this.changeRole('leader', self, replaced && replaced.pid !== process.pid ? replaced : undefined);
     removeDeadEndpoints(this.files, isProcessAlive);
-    void this.engine
-      .resumeInterrupted((root, error) => this.log.warn(`could not resume indexing ${root}: ${errorMessage(error)}`))
-      .then((roots) => roots.forEach((root) => this.log.info(`resumed unfinished indexing of ${root}`)));
+    if (this.backgroundDuties) void this.startBackgroundDuties();
     return true;
   }
 
@@ -237,6 +239,18 @@ export class Coordinator {
     });
     this.changeRole('follower', connection.leader);
     return true;
+  }
+
+  /**
+   * What a leader does on its own: resume runs a previous leader left
+   * unfinished, then bring up to date the codebases chunked by an older Baton.
+   */
+  private async startBackgroundDuties(): Promise<void> {
+    const resumed = await this.engine.resumeInterrupted((root, error) => this.log.warn(`could not resume indexing ${root}: ${errorMessage(error)}`));
+    for (const root of resumed) this.log.info(`resumed unfinished indexing of ${root}`);
+    if (this.role !== 'leader') return;
+    const outdated = await this.engine.refreshOutdated((root, error) => this.log.warn(`could not re-index ${root}: ${errorMessage(error)}`));
+    for (const { root, outdated: files } of outdated) this.log.info(`re-indexing ${files} files of ${root} that an older Baton or other settings produced`);
   }
 
   /** Claims the next epoch, waiting (without blocking the event loop) while a frozen former leader holds the write lock. */
@@ -279,7 +293,7 @@ export class Coordinator {
     const epoch = this.currentLeader?.epoch ?? 0;
     for (const listener of this.resignListeners) listener(epoch);
     this.role = 'starting';
-    this.engine.store.setWriteFence(refuseAllWrites);
+    this.engine.store.setWriteFence(NO_WRITER);
     this.engine.abortAll();
     const seat = this.seat;
     const endpoint = this.endpoint;

@@ -29,9 +29,10 @@ export async function answerFollower<M extends LeaderRequest['method']>(
       return { leader: self } as LeaderResults[M];
     }
     case 'index': {
-      const { path, attach, ...options } = request.params as RequestParams<'index'>;
-      const started = await engine.startIndex(path, { ...options, joinRunning: attach });
-      return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount } as LeaderResults[M];
+      // `attach` (sent by older followers on a retry) is what every request does now.
+      const { path, force, splitter, customExtensions, ignorePatterns } = request.params as RequestParams<'index'>;
+      const started = await engine.startIndex(path, { force, splitter, customExtensions, ignorePatterns });
+      return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount, attached: started.attached === true } as LeaderResults[M];
     }
     case 'clear': {
       const removed = await engine.clear((request.params as RequestParams<'clear'>).path);

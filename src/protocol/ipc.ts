@@ -17,7 +17,7 @@ const id = z.number().int().nonnegative();
 const indexParams = z.object({
   path: z.string(),
   force: z.boolean().optional(),
-  /** A retry after a failover: join a run already going instead of refusing. */
+  /** Sent by older followers on a retry after a failover; every index request joins a running run now. */
   attach: z.boolean().optional(),
   splitter: z.enum(['ast', 'langchain']).optional(),
   customExtensions: z.array(z.string()).max(1000).optional(),
@@ -40,9 +40,17 @@ export type RequestParams<M extends LeaderMethod> = ParamsByMethod[M];
 export type IndexParams = z.infer<typeof indexParams>;
 
 export const helloResultSchema = z.object({ leader: leaderInfoSchema });
-export const indexResultSchema = z.object({ root: z.string(), fileCount: z.number(), chunkCount: z.number() });
+export const indexResultSchema = z.object({ root: z.string(), fileCount: z.number(), chunkCount: z.number(), attached: z.boolean().optional() });
 export const clearResultSchema = z.object({ root: z.string(), fileCount: z.number(), chunkCount: z.number() });
-export const refreshResultSchema = z.object({ changed: z.number(), unchanged: z.number(), deleted: z.number(), skipped: z.number() });
+export const refreshResultSchema = z.object({
+  changed: z.number(),
+  unchanged: z.number(),
+  deleted: z.number(),
+  skipped: z.number(),
+  // Protocol 2; a leader of protocol 1 does not send them.
+  unreadable: z.number().optional(),
+  vanished: z.number().optional(),
+});
 
 /** What each method answers. */
 export interface LeaderResults {

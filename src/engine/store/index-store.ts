@@ -6,7 +6,7 @@ import { ContentTable } from './contents.ts';
 import { EpochTable } from './epochs.ts';
 import { VectorTable } from './vectors.ts';
 
-export type { WriteFence } from './connection.ts';
+export { NO_WRITER, SOLE_WRITER, type WriteFence } from './connection.ts';
 export type { ChunkHit, CodebaseRecord, CodebaseStatus, FileUpdate, IndexSettings, PreparedChunk, StoredFile } from './records.ts';
 
 /**
@@ -34,7 +34,8 @@ export class IndexStore {
     this.epochs = new EpochTable(this.connection);
   }
 
-  setWriteFence(fence: WriteFence | undefined, writerEpoch = 0): void {
+  /** Until this is called every write is refused: only a process chosen as the writer may write. */
+  setWriteFence(fence: WriteFence, writerEpoch = 0): void {
     this.connection.setWriteFence(fence, writerEpoch);
   }
 

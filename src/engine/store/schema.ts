@@ -68,6 +68,15 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (model, content_hash)
   ) WITHOUT ROWID;
   `,
+  // 2: what produced each file's chunks (index format version and settings), so that
+  // a chunker, tokenizer or splitter change re-chunks files whose size and mtime did not
+  // change. Existing rows were produced by format 1 with their codebase's splitter.
+  `
+  ALTER TABLE files ADD COLUMN format_version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE files ADD COLUMN format_options TEXT NOT NULL DEFAULT '';
+  UPDATE files SET format_options = 'splitter=' || coalesce(
+    (SELECT json_extract(c.settings, '$.splitter') FROM codebases c WHERE c.id = files.codebase_id), 'ast');
+  `,
 ];
 
 /** SQL creating the FTS table of one codebase. Column order matters to bm25 weights. */
@@ -81,6 +90,13 @@ export function ftsTableSql(table: string): string {
 
 /** bm25 weights for (symbols, path, body, ext): a defined name counts most, the extension not at all. */
 export const BM25_WEIGHTS = '8.0, 3.0, 1.0, 0.0';
+
+/**
+ * SQL that moves a codebase's `updated_at` forward (bind: now). It is the
+ * version that caches of the codebase's terms and vectors key on, so it must
+ * change with every write, even two in one millisecond.
+ */
+export const BUMP_VERSION = 'updated_at = max(updated_at + 1, ?)';
 
 export function ftsTableName(codebaseId: number): string {
   return `fts_${Math.trunc(codebaseId)}`;
