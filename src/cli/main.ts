@@ -8,7 +8,7 @@ import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
 import { CoordinatedBackend } from '../server/coordinated-backend.ts';
 import { stderrLogger } from '../server/logger.ts';
 import { statusSnapshot } from '../server/status-snapshot.ts';
-import { BATON_VERSION } from '../server/version.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 
 export const USAGE = `Usage: baton <command> [options]
 

@@ -8,8 +8,9 @@ import type { ForwardedMethod, LeaderResults, RequestParams } from '../protocol/
 import type { LeaderInfo, Role } from '../protocol/leader.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
 import type { Logger } from '../server/logger.ts';
+import { BATON_VERSION, PROTOCOL_VERSION, incompatibility, protocolOf } from '../protocol/version.ts';
 import { endpointFor, homeFiles, prepareHome, removeDeadEndpoints, type HomeFiles } from './home.ts';
-import { LeaderConnection } from './leader-connection.ts';
+import { LeaderConnection, LeaderRequestError } from './leader-connection.ts';
 import { LeaderEndpoint } from './leader-endpoint.ts';
 import { answerFollower, type LeaderServiceContext } from './leader-service.ts';
 import { readLeaderRecord, writeLeaderRecord } from './leader-record.ts';
@@ -70,6 +71,8 @@ export class Coordinator {
   private readonly stallWatch = new StallWatch();
   private readonly service: LeaderServiceContext;
   private readonly backgroundDuties: boolean;
+  /** Set while the leader's protocol and ours cannot work together. */
+  private incompatibleLeader: { readonly pid: number; readonly problem: string } | undefined;
 
   constructor(options: CoordinatorOptions) {
     this.files = homeFiles(options.home);
@@ -237,10 +240,17 @@ export class Coordinator {
       await this.abandonSeat(expectedEpoch);
       throw new Error(`could not claim the next epoch in the index: ${errorMessage(error)}`);
     }
+    try {
+      // Only the writer migrates (an older leader never sees the schema change under it), then records what it writes.
+      this.engine.becomeWriter(this.fenceFor(epoch), epoch);
+    } catch (error) {
+      this.engine.store.setWriteFence(NO_WRITER);
+      await this.abandonSeat(expectedEpoch);
+      throw new Error(`could not become the index writer: ${errorMessage(error)}`);
+    }
     const self = this.describeSelf(epoch, address, startedAt);
     // Another process claimed an epoch between our look and our claim: the record must carry ours.
     if (epoch !== expectedEpoch) await this.republish(self, expectedEpoch);
-    this.engine.store.setWriteFence(this.fenceFor(epoch), epoch);
     this.changeRole('leader', self, replaced && replaced.pid !== process.pid ? replaced : undefined);
     removeDeadEndpoints(this.files, isProcessAlive);
     if (this.backgroundDuties) void this.startBackgroundDuties();
@@ -253,14 +263,21 @@ export class Coordinator {
     if (record.host === os.hostname() && !isProcessAlive(record.pid)) return false;
     let connection: LeaderConnection;
     try {
-      connection = await LeaderConnection.open(record.endpoint, { pid: process.pid, label: this.label });
-    } catch {
+      connection = await LeaderConnection.open(record.endpoint, { pid: process.pid, label: this.label, protocol: PROTOCOL_VERSION, version: BATON_VERSION });
+    } catch (error) {
+      if (error instanceof LeaderRequestError && error.kind === 'incompatible') return this.followIncompatible(record, error.message);
       return false;
     }
     if (this.stopped || this.role === 'leader') {
       connection.close();
       return this.role === 'leader';
     }
+    const problem = incompatibility(protocolOf(connection.leader), `The leader ${connection.leader.label} (pid ${connection.leader.pid}, Baton ${connection.leader.version ?? '0.1'})`);
+    if (problem) {
+      connection.close();
+      return this.followIncompatible(connection.leader, problem);
+    }
+    this.incompatibleLeader = undefined;
     this.connection = connection;
     connection.onEvent((event) => {
       if (event.event === 'progress') this.emitProgress(event.progress);
@@ -272,6 +289,18 @@ export class Coordinator {
       if (!this.stopped) void this.elect();
     });
     this.changeRole('follower', connection.leader);
+    return true;
+  }
+
+  /**
+   * A leader this process cannot talk to: it stays a follower (searches read
+   * the shared index directly), writes fail at once with `problem`, which
+   * says which window to reload, and the safety net tries again every second.
+   */
+  private followIncompatible(leader: LeaderInfo, problem: string): boolean {
+    if (this.incompatibleLeader?.problem !== problem) this.log.warn(problem);
+    this.incompatibleLeader = { pid: leader.pid, problem };
+    this.changeRole('follower', leader);
     return true;
   }
 
@@ -357,6 +386,7 @@ export class Coordinator {
       if (!readLeaderRecord(this.files.leaderRecord) && this.currentLeader) await this.republish(this.currentLeader, this.currentLeader.epoch, { whenMissing: true });
       return;
     }
+    if (this.incompatibleLeader) return void this.elect(); // the leader may have been replaced meanwhile
     const connection = this.connection;
     if (!connection?.isOpen) return void this.elect();
     if (seatLooksStale(this.files)) {
@@ -384,6 +414,7 @@ export class Coordinator {
       if (this.stopped) throw new UserError('Baton is shutting down; try again.');
       if (this.role === 'leader') return 'leader';
       if (this.role === 'follower' && this.connection?.isOpen) return this.connection;
+      if (this.role === 'follower' && this.incompatibleLeader) throw new UserError(this.incompatibleLeader.problem);
       if (Date.now() > deadline) throw new UserError('no Baton leader is available right now; try again in a moment.');
       void this.elect();
       await new Promise<void>((resolve) => {
@@ -435,6 +466,6 @@ export class Coordinator {
   }
 
   private describeSelf(epoch: number, endpoint: string, startedAt: number): LeaderInfo {
-    return { pid: process.pid, host: os.hostname(), epoch, endpoint, label: this.label, startedAt };
+    return { pid: process.pid, host: os.hostname(), epoch, endpoint, label: this.label, startedAt, protocol: PROTOCOL_VERSION, version: BATON_VERSION };
   }
 }

@@ -8,7 +8,9 @@ import type { IndexProgress } from './progress.ts';
 import { Searcher, type SearchOptions, type SearchResponse } from './search/searcher.ts';
 import { statusReport, type StatusReport } from './status.ts';
 import { openDatabase } from './store/database.ts';
-import { IndexStore, SOLE_WRITER, type CodebaseRecord } from './store/index-store.ts';
+import { IndexStore, SOLE_WRITER, type CodebaseRecord, type WriteFence } from './store/index-store.ts';
+import { INDEX_FORMAT_VERSION } from './indexing/index-format.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 
 export interface EngineOptions {
   readonly store?: IndexStore;
@@ -41,7 +43,7 @@ export class Engine {
    */
   constructor(config: EngineConfig, options: EngineOptions = {}) {
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
-    if (options.soleWriter) this.store.setWriteFence(SOLE_WRITER);
+    if (options.soleWriter) this.becomeWriter(SOLE_WRITER, 0);
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
     this.searcher = new Searcher(this.store, embedder);
     this.runs = new IndexRuns({
@@ -52,6 +54,17 @@ export class Engine {
       onContentChanged: (codebaseId) => this.searcher.forget(codebaseId),
       hooks: options.hooks,
     });
+  }
+
+  /**
+   * Makes this process the index writer behind `fence` (a leader's epoch
+   * fence): it brings the database to this Baton's schema, then records
+   * itself, so that the rows it writes are known to carry this index format.
+   */
+  becomeWriter(fence: WriteFence, epoch: number): void {
+    this.store.migrateToCurrent();
+    this.store.setWriteFence(fence, epoch);
+    this.store.epochs.recordWriter(epoch, INDEX_FORMAT_VERSION, BATON_VERSION);
   }
 
   close(): void {

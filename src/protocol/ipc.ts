@@ -25,7 +25,17 @@ const indexParams = z.object({
 });
 
 export const requestSchema = z.discriminatedUnion('method', [
-  z.object({ id, method: z.literal('hello'), params: z.object({ pid: z.number().int().positive(), label: z.string().max(500) }) }),
+  z.object({
+    id,
+    method: z.literal('hello'),
+    params: z.object({
+      pid: z.number().int().positive(),
+      label: z.string().max(500),
+      // Absent from Baton 0.1 followers (protocol 1).
+      protocol: z.number().int().nonnegative().optional(),
+      version: z.string().max(100).optional(),
+    }),
+  }),
   z.object({ id, method: z.literal('index'), params: indexParams }),
   z.object({ id, method: z.literal('clear'), params: z.object({ path: z.string() }) }),
   z.object({ id, method: z.literal('refresh'), params: z.object({ path: z.string(), files: z.array(z.string()).max(100_000) }) }),
@@ -70,9 +80,11 @@ export const RESULT_SCHEMAS = {
 /**
  * `user`: the request was wrong (the message says what to do);
  * `not-leader`: this process is no longer the leader, ask the new one;
- * `bad-request`: malformed message; `internal`: a bug or I/O failure.
+ * `bad-request`: malformed message; `internal`: a bug or I/O failure;
+ * `incompatible`: the two processes' protocols cannot work together (the
+ * message says which window to reload).
  */
-export const errorKindSchema = z.enum(['user', 'not-leader', 'bad-request', 'internal']);
+export const errorKindSchema = z.enum(['user', 'not-leader', 'bad-request', 'internal', 'incompatible']);
 export type ErrorKind = z.infer<typeof errorKindSchema>;
 
 export const responseSchema = z.union([

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { watch } from 'node:fs';
+import { once } from 'node:events';
+import { readFileSync, watch } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
+import { BATON_VERSION, PROTOCOL_VERSION } from '../../src/protocol/version.ts';
 import { tempFolder } from '../helpers/paths.ts';
 import { ServerProcess, waitForAny } from '../helpers/server-process.ts';
 
@@ -81,4 +84,22 @@ test('a leader that cannot claim an epoch gives the seat back, and leads once th
   db.exec('DROP TRIGGER refuse_epoch');
   db.close();
   await waitForAny(() => server.role === 'leader', 'the retried election succeeds once the table is back', 20_000);
+});
+
+test('a leader refuses the hello of a follower whose protocol is too old, saying which window to reload', async () => {
+  const home = newHome();
+  const leader = start(home);
+  await leader.waitForRole('leader');
+  const record = JSON.parse(readFileSync(path.join(home, 'leader.json'), 'utf8')) as { endpoint: string; protocol: number; version: string };
+  assert.equal(record.protocol, PROTOCOL_VERSION);
+  assert.equal(record.version, BATON_VERSION);
+  const socket = net.connect(record.endpoint);
+  await once(socket, 'connect');
+  socket.write(`${JSON.stringify({ id: 0, method: 'hello', params: { pid: 4242, label: 'VS Code — ancient', protocol: 0, version: '0.0.1' } })}\n`);
+  const [line] = (await once(socket, 'data')) as [Buffer];
+  socket.destroy();
+  const answer = JSON.parse(line.toString()) as { ok: boolean; error: { kind: string; message: string } };
+  assert.equal(answer.ok, false);
+  assert.equal(answer.error.kind, 'incompatible');
+  assert.match(answer.error.message, /VS Code — ancient.*Reload that VS Code window/s);
 });
