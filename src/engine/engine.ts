@@ -86,6 +86,11 @@ export class Engine {
     return this.runs.resumeInterrupted(onError);
   }
 
+  /** Finishes clears a previous leader left half done. */
+  finishDeletions(): Promise<number> {
+    return this.runs.finishDeletions();
+  }
+
   refreshOutdated(onError: (root: string, error: unknown) => void): Promise<{ root: string; outdated: number }[]> {
     return this.runs.refreshOutdated(onError);
   }

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
 import { callTool, startMcpServer, textOf, type ServerUnderTest } from '../helpers/mcp-client.ts';
 import { CLI, tempFolder } from '../helpers/paths.ts';
@@ -120,6 +121,28 @@ describe('MCP server over real stdio', () => {
     for (const [index, note] of notes.entries()) {
       assert.equal(note.total, 4);
       assert.ok(note.progress >= (notes[index - 1]?.progress ?? 0));
+    }
+  });
+
+  test('a background run that ends tells the client with a log message (the request was answered long before)', async () => {
+    const folder = tempFolder('mcp-log');
+    try {
+      writeTree(folder.path, SAMPLE_PROJECT);
+      const messages: { level: string; data: unknown }[] = [];
+      let heard: () => void = () => {};
+      const ended = new Promise<void>((resolve) => (heard = resolve));
+      server.client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+        messages.push(notification.params);
+        if (String(notification.params.data).includes(folder.path)) heard();
+      });
+      const started = await callTool(server.client, 'index_codebase', { path: folder.path });
+      assert.equal(started.isError, undefined);
+      await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('no log message within 20 s')), 20_000).unref())]);
+      const message = messages.find((entry) => String(entry.data).includes(folder.path))!;
+      assert.equal(message.level, 'info');
+      assert.match(String(message.data), /^Indexed .*chunks/);
+    } finally {
+      folder.remove();
     }
   });
 

@@ -1,4 +1,5 @@
 import { lstat } from 'node:fs/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
 import type { Chunker } from '../chunk/chunker.ts';
 import { resolveCodebase } from '../codebase-lookup.ts';
@@ -32,6 +33,9 @@ export interface IndexStarted {
   /** This request joined a run that was already going. */
   readonly attached?: boolean;
 }
+
+/** Rows deleted per transaction when a codebase is cleared: a few milliseconds each. */
+const DELETE_BATCH_ROWS = 5000;
 
 /** What a clear removed. */
 export interface ClearedCodebase {
@@ -235,11 +239,30 @@ export class IndexRuns {
     await this.queue.enqueue(root, async () => {
       // Read again in the queue: a run that was scanning when the clear came may have been the first.
       const current = this.store.codebases.byRoot(root);
-      if (current) this.store.codebases.delete(current.id);
+      if (current) await this.deleteCodebase(current.id);
     });
     if (codebase) this.onContentChanged(codebase.id);
     this.emit({ ...initialProgress(root, 'cancelled'), message: 'index cleared' });
     return codebase ?? { root, fileCount: 0, chunkCount: 0 };
+  }
+
+  /**
+   * Deletes a codebase without holding the event loop: the row becomes a
+   * tombstone at once (searches stop finding it), then its rows go in
+   * batches with a yield between them, each batch its own fenced transaction.
+   */
+  private async deleteCodebase(id: number): Promise<void> {
+    this.store.codebases.beginDelete(id);
+    this.onContentChanged(id);
+    while (this.store.contents.deleteSome(id, DELETE_BATCH_ROWS) > 0) await yieldToEventLoop();
+    this.store.codebases.finishDelete(id);
+  }
+
+  /** Finishes deletions that a previous leader started and did not finish (it died or was deposed). */
+  async finishDeletions(): Promise<number> {
+    const pending = this.store.codebases.pendingDeletions();
+    for (const id of pending) await this.queue.enqueue(`deleted:${id}`, () => this.deleteCodebase(id));
+    return pending.length;
   }
 
   /** The root of a first run still scanning the folder a path names (it has no codebase row yet). */
