@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 
 /** Editor events settle this long before they are sent (a save often touches several files). */
 const SETTLE_MS = 300;
+/** Paths per request, below the request's limit (REFRESH_FILES_MAX): a branch switch sends several. */
+export const FRESHNESS_BATCH = 5000;
 
 /**
  * Keeps the index fresh from any window: saved, created and deleted files of
@@ -40,8 +42,20 @@ export class FileFreshness implements vscode.Disposable {
   }
 
   private flush(): void {
-    const batches = [...this.pending.entries()];
+    const folders = [...this.pending.entries()];
     this.pending.clear();
-    for (const [root, files] of batches) void this.send(root, [...files]);
+    for (const [root, files] of folders) void this.sendInBatches(root, [...files]);
   }
+
+  /** One folder's changes, in batches sent one after the other (the server turns thousands into one run). */
+  private async sendInBatches(root: string, files: string[]): Promise<void> {
+    for (const batch of batchesOf(files, FRESHNESS_BATCH)) await this.send(root, batch);
+  }
+}
+
+/** `items` cut into consecutive slices of at most `size`. */
+export function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  return batches;
 }

@@ -34,6 +34,17 @@ export interface IndexStarted {
   readonly attached?: boolean;
 }
 
+/** Past this many changed files, a refresh becomes an incremental run of the codebase (a size/mtime pass). */
+export const BULK_REFRESH_FILES = 2000;
+
+/** How a refresh went: its counts, or where it went when it did not run at once. */
+export type RefreshOutcome = RunCounts & {
+  /** `as-run`: the files were too many, an incremental run of the codebase took them; `after-run`: queued behind the run going on. */
+  readonly deferred?: 'as-run' | 'after-run';
+};
+
+const NO_COUNTS: RunCounts = { changed: 0, unchanged: 0, deleted: 0, skipped: 0, unreadable: 0, vanished: 0 };
+
 /** Rows deleted per transaction when a codebase is cleared: a few milliseconds each. */
 const DELETE_BATCH_ROWS = 5000;
 
@@ -195,28 +206,43 @@ export class IndexRuns {
    * Re-indexes just these files of an indexed codebase (what an editor reports
    * as saved, created or deleted). Paths may be absolute or root-relative.
    */
-  async refreshFiles(input: string, files: readonly string[]): Promise<RunCounts> {
+  async refreshFiles(input: string, files: readonly string[]): Promise<RefreshOutcome> {
     const root = canonicalFolder(input);
     const codebase = this.store.codebases.byRoot(root);
     if (!codebase) throw new UserError(`${root} is not indexed yet: index it first (index_codebase).`);
-    return this.queue.enqueue(root, async () => {
-      const present: ScannedFile[] = [];
-      const removed: string[] = [];
-      for (const file of files) {
-        const relative = relativeInside(root, path.resolve(root, file));
-        if (!relative) continue;
-        const scanned = await this.describeFile(root, relative, codebase.settings);
-        if (scanned) present.push(scanned);
-        else removed.push(relative);
-      }
-      const pass = new IndexPass(this.deps, codebase, new AbortController().signal, () => {});
-      const counts = await pass.syncSome(present, removed);
-      // Lexical search already has the change; vectors catch up on the next full run.
-      await pass.embedMissing().catch((error: unknown) => this.emit({ ...initialProgress(root, 'embedding'), message: `embedding failed: ${errorMessage(error)}` }));
-      this.onContentChanged(codebase.id);
-      return counts;
-    });
+    // Thousands of changes at once (a branch switch, a generator): one incremental run, with progress.
+    if (files.length > BULK_REFRESH_FILES) {
+      await this.start(root);
+      return { ...NO_COUNTS, deferred: 'as-run' };
+    }
+    const refresh = this.queue.enqueue(root, () => this.refreshNow(root, codebase, files));
+    if (!this.active.has(root)) return refresh;
+    // A run holds the queue (for minutes, perhaps): the refresh follows it, and the caller does not wait.
+    refresh.catch((error: unknown) => this.emit({ ...initialProgress(root, 'failed'), message: `refreshing ${files.length} changed files failed: ${errorMessage(error)}` }));
+    return { ...NO_COUNTS, deferred: 'after-run' };
   }
+
+  /** Re-chunks the named files now (in the queue): a path that is gone or no longer indexable leaves the index. */
+  private async refreshNow(root: string, codebase: CodebaseRecord, files: readonly string[]): Promise<RunCounts> {
+    const present: ScannedFile[] = [];
+    const removed: string[] = [];
+    for (const file of files) {
+      const relative = relativeInside(root, path.resolve(root, file));
+      if (!relative) continue;
+      const scanned = await this.describeFile(root, relative, codebase.settings);
+      if (scanned) present.push(scanned);
+      else removed.push(relative);
+    }
+    // Read again in the queue: a run that ended meanwhile may have changed the settings.
+    const current = this.store.codebases.byId(codebase.id) ?? codebase;
+    const pass = new IndexPass(this.deps, current, new AbortController().signal, () => {});
+    const counts = await pass.syncSome(present, removed);
+    // Lexical search already has the change; vectors catch up on the next full run.
+    await pass.embedMissing().catch((error: unknown) => this.emit({ ...initialProgress(root, 'embedding'), message: `embedding failed: ${errorMessage(error)}` }));
+    this.onContentChanged(codebase.id);
+    return counts;
+  }
+
 
   /**
    * Cancels any run on the codebase and deletes its index. Returns what was
