@@ -72,6 +72,8 @@ type ProgressListener = (progress: IndexProgress) => void;
 export interface IndexHooks {
   /** After the scan of `root`, before the run enters the write queue. */
   readonly afterScan?: (root: string) => Promise<void>;
+  /** After each committed batch of a full run of `root` (the run is consistent there: a kill loses nothing). */
+  readonly afterBatch?: (root: string) => Promise<void>;
 }
 
 export interface IndexRunsOptions {
@@ -104,7 +106,13 @@ export class IndexRuns {
     this.config = options.config;
     this.onContentChanged = options.onContentChanged;
     this.hooks = options.hooks ?? {};
-    this.deps = { store: options.store, chunker: options.chunker, embedder: options.embedder, maxFileBytes: options.config.maxFileBytes };
+    this.deps = {
+      store: options.store,
+      chunker: options.chunker,
+      embedder: options.embedder,
+      maxFileBytes: options.config.maxFileBytes,
+      afterBatch: options.hooks?.afterBatch,
+    };
   }
 
   /** Called with every progress report of every run (for MCP notifications and followers). */
