@@ -216,7 +216,7 @@ async function main(): Promise<void> {
   const located = obtainRepos(recipes, options.reposDir);
   mkdirSync(WORK_DIR, { recursive: true });
   const home = mkdtempSync(path.join(WORK_DIR, 'home-'));
-  const engine = new Engine(configFromEnv({ BATON_HOME: home }));
+  const engine = new Engine(configFromEnv({ BATON_HOME: home }), { soleWriter: true });
   const rows: QueryRow[] = [];
   const runs: RepoRun[] = [];
   try {

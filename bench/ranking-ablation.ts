@@ -76,7 +76,7 @@ async function tuningQueries(reposDir: string | undefined, reindex: boolean): Pr
   if (missing.length > 0) throw new UserError(`missing repositories (run npm run bench:quality once to clone them): ${missing.map((recipe) => recipe.repo).join(', ')}`);
   mkdirSync(WORK_DIR, { recursive: true });
   const fresh = !existsSync(HOME);
-  const engine = new Engine(configFromEnv({ BATON_HOME: HOME }));
+  const engine = new Engine(configFromEnv({ BATON_HOME: HOME }), { soleWriter: true });
   const queries: TuningQuery[] = [];
   try {
     for (const located of found) {

@@ -59,7 +59,7 @@ async function measure(overrides: RankingOverrides): Promise<string> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { sweep: { type: 'string', multiple: true }, reindex: { type: 'boolean', default: false } }, strict: true });
   if (!existsSync(CORPUS)) throw new Error(`no corpus at ${CORPUS}: run npm run bench once`);
-  const indexer = new Engine(engineConfig());
+  const indexer = new Engine(engineConfig(), { soleWriter: true });
   try {
     const started = await indexer.startIndex(CORPUS, { force: values.reindex });
     await started.done;

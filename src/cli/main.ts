@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Coordinator } from '../coordination/coordinator.ts';
+import { engineTestHooks } from '../coordination/test-hooks.ts';
 import { configFromEnv, type EngineConfig } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { UserError, errorMessage } from '../engine/errors.ts';
@@ -9,7 +10,7 @@ import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
 import { CoordinatedBackend } from '../server/coordinated-backend.ts';
 import { stderrLogger } from '../server/logger.ts';
 import { statusSnapshot } from '../server/status-snapshot.ts';
-import { BATON_VERSION } from '../server/version.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 
 export const USAGE = `Usage: baton <command> [options]
 
@@ -103,7 +104,7 @@ function requireArgs(args: string[], count: number, form: string): string[] {
 
 async function withEngine(body: (engine: Engine, config: EngineConfig) => Promise<number>): Promise<number> {
   const config = configFromEnv();
-  const engine = new Engine(config);
+  const engine = new Engine(config, { hooks: engineTestHooks() });
   try {
     return await body(engine, config);
   } finally {
@@ -119,7 +120,7 @@ async function withEngine(body: (engine: Engine, config: EngineConfig) => Promis
 async function withCoordination(command: string, body: (backend: CoordinatedBackend, engine: Engine) => Promise<number>): Promise<number> {
   return withEngine(async (engine, config) => {
     const quiet = { info: () => {}, warn: () => {}, error: (message: string) => process.stderr.write(`baton: ${message}\n`) };
-    const coordinator = new Coordinator({ home: config.home, engine, label: `baton ${command} (command line, pid ${process.pid})`, log: process.env.BATON_DEBUG ? stderrLogger() : quiet });
+    const coordinator = new Coordinator({ home: config.home, engine, label: `baton ${command} (command line, pid ${process.pid})`, log: process.env.BATON_DEBUG ? stderrLogger() : quiet, backgroundDuties: false });
     await coordinator.start();
     try {
       return await body(new CoordinatedBackend(engine, coordinator), engine);
@@ -145,7 +146,6 @@ async function indexCommand(backend: CoordinatedBackend, engine: Engine, path: s
   const accepted = await backend.index(
     { path, force: values.force, splitter, customExtensions: list(values.ext), ignorePatterns: list(values.ignore) },
     showProgress ? (progress) => process.stderr.write(`\r${progressLine(progress)}\x1b[K`) : () => {},
-    true,
   );
   const final = await accepted.done;
   if (showProgress) process.stderr.write('\r\x1b[K');

@@ -3,7 +3,7 @@ import type { StatusSnapshot } from '../protocol/status.ts';
 /** What the window knows about its server. */
 export type WindowState =
   | { readonly kind: 'starting' }
-  | { readonly kind: 'running'; readonly status: StatusSnapshot }
+  | { readonly kind: 'running'; readonly status: StatusSnapshot; readonly problem?: string | undefined }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'stopped' };
 
@@ -45,7 +45,7 @@ export function renderStatusBar(state: WindowState): StatusBarView {
         command: SHOW_ACTIONS_COMMAND,
       };
     case 'running':
-      return renderRunning(state.status);
+      return withProblem(renderRunning(state.status), state.problem);
   }
 }
 
@@ -85,6 +85,17 @@ function statusTooltip(status: StatusSnapshot, role: string): string {
   }
   lines.push('', ACTION_LINKS);
   return lines.join('\n');
+}
+
+/** A running server with something the user should know (file changes that did not reach the index). */
+function withProblem(view: StatusBarView, problem: string | undefined): StatusBarView {
+  if (!problem) return view;
+  return {
+    ...view,
+    text: `${view.text} $(warning)`,
+    tooltip: `$(warning) ${escapeMarkdown(problem)}\n\n${view.tooltip}`,
+    background: 'statusBarItem.warningBackground',
+  };
 }
 
 function shortPath(root: string): string {

@@ -46,7 +46,7 @@ let engine: Engine;
 
 before(async () => {
   writeTree(project.path, FILES);
-  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 50_000 });
+  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 50_000 }, { soleWriter: true });
   const started = await engine.startIndex(project.path, {});
   const final = await started.done;
   assert.equal(final.phase, 'done', final.message);

@@ -146,3 +146,12 @@ test('short roots are shown whole; long ones by their last two folders, on eithe
     ['/srv', '/srv/web', '…/code/api', '…/deep/app'],
   );
 });
+
+test('file changes that did not reach the index show as a warning with what to do', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower' }), problem: '12 changed files did not reach the index (timeout). Reindex the workspace to catch up.' });
+  assert.equal(view.background, 'statusBarItem.warningBackground');
+  assert.match(view.text, /\$\(warning\)$/);
+  assert.match(view.tooltip, /^\$\(warning\) 12 changed files did not reach the index \\\(timeout\\\)\. Reindex/);
+  const healthy = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower' }) });
+  assert.equal(healthy.background, undefined);
+});

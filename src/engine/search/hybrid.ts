@@ -33,7 +33,7 @@ export async function fuseWithVectors(
   } catch {
     return undefined;
   }
-  const nearestIds = vectors.nearest(store, codebase.id, codebase.updatedAt, embedder.model, queryVector, FUSION_DEPTH * 4);
+  const nearestIds = await vectors.nearest(store, codebase.id, codebase.updatedAt, embedder.model, queryVector, FUSION_DEPTH * 4);
   if (nearestIds.length === 0) return undefined;
   const roles = filter.roles ?? [];
   const semantic = store.search

@@ -11,6 +11,16 @@ export interface ColumnWeights {
   readonly body: number;
 }
 
+/**
+ * The first string after every path that starts with `prefix` (which ends in
+ * "/"): the same with "/" replaced by the next character, "0". SQLite
+ * compares text byte by byte in UTF-8, and every path under the folder sorts
+ * between the two.
+ */
+export function pathRangeEnd(prefix: string): string {
+  return `${prefix.slice(0, -1)}0`;
+}
+
 /** Which chunks a search may return: under a sub-folder (ending in "/"), of some roles. */
 export interface CandidateFilter {
   readonly pathPrefix?: string | undefined;
@@ -23,14 +33,20 @@ export interface CandidateFilter {
  * role filter works in the query on old and new rows alike.
  */
 const ROLE_FUNCTION = 'baton_path_role';
-const ROLE_SQL = `coalesce(c.role, f.role, ${ROLE_FUNCTION}(f.path))`;
+const STORED_ROLE_SQL = `coalesce(c.role, f.role, ${ROLE_FUNCTION}(f.path))`;
+/** Before the leader has migrated the database (a follower of an older leader), there are no stored roles. */
+const PATH_ROLE_SQL = `${ROLE_FUNCTION}(f.path)`;
 
-const CANDIDATE_COLUMNS = `c.id AS chunkId, c.file_id AS fileId, f.path AS path, f.language AS language,
-  c.start_line AS startLine, c.end_line AS endLine, c.symbols AS symbols, ${ROLE_SQL} AS role`;
+function candidateColumns(roleSql: string): string {
+  return `c.id AS chunkId, c.file_id AS fileId, f.path AS path, f.language AS language,
+  c.start_line AS startLine, c.end_line AS endLine, c.symbols AS symbols, ${roleSql} AS role`;
+}
 
 /** Read-only queries over the chunks: full-text matches, chunks by id, their text. */
 export class ChunkSearch {
   private readonly connection: StoreConnection;
+  /** Whether the role columns exist (once they do, they stay: columns are never dropped). */
+  private hasRoles = false;
 
   constructor(connection: StoreConnection) {
     this.connection = connection;
@@ -45,7 +61,8 @@ export class ChunkSearch {
     const fts = ftsTableName(codebaseId);
     const bm25 = `bm25(${fts}, ${weight(weights.symbols)}, ${weight(weights.path)}, ${weight(weights.body)}, 0.0)`;
     const ranked = `SELECT rowid AS id, ${bm25} AS score FROM ${fts} WHERE ${fts} MATCH ?`;
-    const columns = `${CANDIDATE_COLUMNS}, r.score AS bm25`;
+    const roleSql = this.roleSql();
+    const columns = `${candidateColumns(roleSql)}, r.score AS bm25`;
     const roles = filter.roles ?? [];
     if (!filter.pathPrefix && roles.length === 0) {
       const sql = `SELECT ${columns} FROM (${ranked} ORDER BY score LIMIT ?) r
@@ -56,11 +73,12 @@ export class ChunkSearch {
     const conditions: string[] = [];
     const parameters: (string | number)[] = [match];
     if (filter.pathPrefix) {
-      conditions.push('substr(f.path, 1, ?) = ?');
-      parameters.push(filter.pathPrefix.length, filter.pathPrefix);
+      // A range on the path, not substr(): SQLite counts characters where JavaScript counts UTF-16 units.
+      conditions.push('f.path >= ? AND f.path < ?');
+      parameters.push(filter.pathPrefix, pathRangeEnd(filter.pathPrefix));
     }
     if (roles.length > 0) {
-      conditions.push(`${ROLE_SQL} IN (${roles.map(() => '?').join(', ')})`);
+      conditions.push(`${roleSql} IN (${roles.map(() => '?').join(', ')})`);
       parameters.push(...roles);
     }
     const sql = `SELECT ${columns} FROM (${ranked}) r
@@ -74,6 +92,14 @@ export class ChunkSearch {
     const fts = ftsTableName(codebaseId);
     const rows = this.connection.statement(`SELECT rowid AS id FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?`).all(match, limit) as unknown as { id: number }[];
     return rows.map((row) => row.id);
+  }
+
+  /** The SQL of a chunk's role: stored, or (schema not yet migrated by the leader) from the path. */
+  private roleSql(): string {
+    if (!this.hasRoles) {
+      this.hasRoles = this.connection.statement("SELECT 1 AS present FROM pragma_table_info('chunks') WHERE name = 'role'").get() !== undefined;
+    }
+    return this.hasRoles ? STORED_ROLE_SQL : PATH_ROLE_SQL;
   }
 
   /** How many chunks match an FTS5 expression, counting no further than `upTo`. */
@@ -94,7 +120,7 @@ export class ChunkSearch {
     if (ids.length === 0) return [];
     const placeholders = ids.map(() => '?').join(',');
     return this.connection.db
-      .prepare(`SELECT ${CANDIDATE_COLUMNS}, 0 AS bm25 FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (${placeholders})`)
+      .prepare(`SELECT ${candidateColumns(this.roleSql())}, 0 AS bm25 FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (${placeholders})`)
       .all(...ids) as unknown as ChunkCandidate[];
   }
 

@@ -31,6 +31,9 @@ export interface StoredFile {
   readonly size: number;
   readonly mtimeMs: number;
   readonly hash: string;
+  /** The index format and settings the file was chunked with (see indexing/index-format.ts). */
+  readonly formatVersion: number;
+  readonly formatOptions: string;
 }
 
 /** A chunk ready to store: its text plus the terms the FTS table indexes. */
@@ -56,6 +59,9 @@ export interface FileUpdate {
   readonly role: FileRole;
   readonly pathTerms: string;
   readonly extension: string;
+  /** Recorded with new chunks: what produced them. */
+  readonly formatVersion: number;
+  readonly formatOptions: string;
   readonly chunks: readonly PreparedChunk[] | null;
 }
 
