@@ -77,7 +77,7 @@ export const searchInput = {
     .optional()
     .describe('Only files with these extensions, e.g. [".ts", ".py"].'),
   roles: z
-    .array(z.enum(FILE_ROLES, { error: `roles must be a list of: ${FILE_ROLES.join(', ')} (e.g. ["test"])` }), {
+    .array(z.enum(FILE_ROLES, { error: (issue) => `unknown role ${JSON.stringify(issue.input)}: roles must be a list of: ${FILE_ROLES.join(', ')} (e.g. ["test"])` }), {
       error: `roles must be a list of: ${FILE_ROLES.join(', ')} (e.g. ["test"])`,
     })
     .optional()

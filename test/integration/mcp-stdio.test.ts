@@ -209,7 +209,7 @@ describe('MCP server over real stdio', () => {
       ['search_code', { path: project.path, query: 'x', limit: 51 }, /limit must be between 1 and 50/],
       ['search_code', { path: project.path, query: 'x', limit: 2.5 }, /whole number/],
       ['search_code', { path: project.path, query: 'x', extensionFilter: '.ts' }, /extensionFilter must be a list/],
-      ['search_code', { path: project.path, query: 'x', roles: ['tests'] }, /roles must be a list of: source, test, docs, changelog, generated, example, config/],
+      ['search_code', { path: project.path, query: 'x', roles: ['tests'] }, /unknown role "tests": roles must be a list of: source, test, docs, changelog, generated, example, config/],
       ['search_code', { path: project.path, query: 'x', roles: 'test' }, /roles must be a list of/],
       ['search_code', { path: '/', query: 'x' }, /is not indexed.*index_codebase/s],
       ['clear_index', { path: '/tmp' }, /not indexed/],
