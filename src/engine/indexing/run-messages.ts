@@ -1,3 +1,4 @@
+import { exclusionSummary } from '../scan/exclusions.ts';
 import { COUNT_CAP_FACTOR, type ScanResult } from '../scan/scanner.ts';
 import type { RunCounts } from './index-pass.ts';
 
@@ -10,7 +11,8 @@ export function describeRun(counts: RunCounts, scan: ScanResult): string {
   const unreadable = counts.unreadable + scan.skips.unreadable;
   if (unreadable) parts.push(`${unreadable} unreadable (tried again on the next index)`);
   if (counts.vanished) parts.push(`${counts.vanished} vanished or stopped being regular files during the run (removed)`);
-  return parts.join(', ');
+  const excluded = exclusionSummary(scan.exclusions);
+  return excluded ? `${parts.join(', ')}; ${excluded}` : parts.join(', ');
 }
 
 /** Why a folder with too many files is refused, with its largest folders and what to do. */
