@@ -10,11 +10,14 @@ import type { ServerClient } from './client/server-client.ts';
 import { registerCommands } from './commands.ts';
 import { FileFreshness } from './file-freshness.ts';
 import { serverEnvironment, serverLaunch, type LaunchSpec } from './launch.ts';
+import { McpAutostart } from './mcp-autostart.ts';
 import { McpDefinitions } from './mcp-definitions.ts';
+import { registerPreviewIndex } from './preview-index.ts';
+import { isOverFileLimit } from '../protocol/messages.ts';
 import { pipeServerLog } from './server-log.ts';
 import { API_KEY_SECRET, RESTART_SETTINGS, settings } from './settings.ts';
 import { StatusBar } from './status-bar.ts';
-import type { WindowState } from './status-view.ts';
+import type { RefusedFolder, WindowState } from './status-view.ts';
 import { Supervisor, type SupervisedChild, type SupervisorState } from './supervisor.ts';
 
 type ClientModule = typeof ClientBundle;
@@ -32,6 +35,11 @@ export class BatonExtension implements vscode.Disposable {
   private readonly statusBar: StatusBar;
   private readonly supervisor: Supervisor;
   private readonly mcp: McpDefinitions;
+  private readonly mcpAutostart: McpAutostart;
+  /** Workspace folders an index refused for their size (the tooltip offers a dry run). */
+  private readonly refused = new Map<string, RefusedFolder>();
+  private httpPort: number | undefined;
+  private mcpClientsConnected = 0;
   private readonly httpSecret = randomBytes(32).toString('hex');
   private client: ServerClient | undefined;
   private state: WindowState = { kind: 'starting' };
@@ -52,8 +60,9 @@ export class BatonExtension implements vscode.Disposable {
       launch: () => this.launchSpec(),
       onStateChange: (state) => void this.onSupervisorState(state),
     });
-    this.disposables.push(this.log, this.statusBar, this.mcp);
-    this.disposables.push(...registerCommands(this));
+    this.mcpAutostart = new McpAutostart(context.extension.id, this.log, async () => ((await this.client?.refreshStatus())?.httpClients?.length ?? 0) > 0);
+    this.disposables.push(this.log, this.statusBar, this.mcp, this.mcpAutostart);
+    this.disposables.push(...registerCommands(this), registerPreviewIndex(this));
     this.disposables.push(new FileFreshness((folder, files) => this.sendChangedFiles(folder, files)));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((event) => this.onSettingsChanged(event)));
     this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.autoIndex(true)));
@@ -181,6 +190,8 @@ export class BatonExtension implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     this.mcp.setPort(undefined);
+    this.httpPort = undefined;
+    this.mcpClientsConnected = 0;
     await vscode.commands.executeCommand('setContext', 'baton.serverRunning', false);
     await client?.close().catch(() => undefined);
   }
@@ -188,8 +199,25 @@ export class BatonExtension implements vscode.Disposable {
   private onStatus(status: StatusSnapshot): void {
     this.status = status;
     this.mcp.setPort(status.httpPort);
-    this.render({ kind: 'running', status });
+    if (status.httpPort !== undefined && status.httpPort !== this.httpPort) this.mcpAutostart.run();
+    this.httpPort = status.httpPort;
+    this.noteMcpClients(status);
+    this.renderRunning();
     this.announceTakeOver(status);
+  }
+
+  private renderRunning(): void {
+    if (this.status) this.render({ kind: 'running', status: this.status, refused: [...this.refused.values()] });
+  }
+
+  /** Logs when VS Code's own MCP client connects to (or leaves) this window's server. */
+  private noteMcpClients(status: StatusSnapshot): void {
+    const clients = status.httpClients ?? [];
+    if (clients.length > this.mcpClientsConnected) {
+      const names = clients.map((client) => `${client.name} ${client.version}`.trim()).join(', ');
+      this.log.info(`VS Code's MCP client connected to this window's server (pid ${status.pid ?? '?'}, port ${status.httpPort ?? '?'}): ${names}`);
+    }
+    this.mcpClientsConnected = clients.length;
   }
 
   /** When this window became leader because the previous leader went away (not at first election). */
@@ -224,14 +252,19 @@ export class BatonExtension implements vscode.Disposable {
     const exclude = settings().exclude;
     let started = 0;
     for (const folder of this.workspaceFolders) {
+      const path = folder.uri.fsPath;
       try {
-        const accepted = await client.index(folder.uri.fsPath, force, exclude);
+        const accepted = await client.index(path, force, exclude);
         started++;
+        this.refused.delete(path);
         this.log.info(`indexing ${accepted.path}: ${accepted.fileCount} files`);
       } catch (error) {
-        this.log.info(`index ${folder.uri.fsPath}: ${(error as Error).message}`);
+        const message = (error as Error).message;
+        if (isOverFileLimit(message)) this.refused.set(path, { folder: path, message });
+        this.log.info(`index ${path}: ${message}`);
       }
     }
+    this.renderRunning();
     return started;
   }
 

@@ -107,6 +107,7 @@ async function showActions(): Promise<void> {
     { label: '$(replace-all) Rebuild Index', description: 'from scratch', command: 'baton.rebuildIndex' },
     { label: '$(trash) Clear Index', command: 'baton.clearIndex' },
     { label: '$(info) Show Status', command: 'baton.showStatus' },
+    { label: '$(eye) Preview Index (Dry Run)', description: 'files, size, exclusions, estimated time', command: 'baton.previewIndex' },
     { label: '$(output) Show Log', command: 'baton.showLog' },
     { label: '$(debug-restart) Restart Server', command: 'baton.restartServer' },
     { label: '$(copy) Copy MCP Configuration', description: 'for Claude Code, Cursor, mcp.json', command: 'baton.copyMcpConfiguration' },
