@@ -10,6 +10,8 @@ import type { ServerClient } from './client/server-client.ts';
 import { registerCommands } from './commands.ts';
 import { FileFreshness } from './file-freshness.ts';
 import { serverEnvironment, serverLaunch, type LaunchSpec } from './launch.ts';
+import { installLauncher, launcherCommand } from './launcher-install.ts';
+import { homeFromEnv } from '../engine/config.ts';
 import { McpAutostart } from './mcp-autostart.ts';
 import { McpDefinitions } from './mcp-definitions.ts';
 import { registerPreviewIndex } from './preview-index.ts';
@@ -69,9 +71,32 @@ export class BatonExtension implements vscode.Disposable {
     this.render({ kind: 'starting' });
   }
 
-  /** Starts the server after activation has returned (activation stays cheap). */
+  /** Starts the server after activation has returned (activation stays cheap), then refreshes the launcher in BATON_HOME. */
   start(): void {
-    setImmediate(() => this.supervisor.start());
+    setImmediate(() => {
+      this.supervisor.start();
+      this.refreshLauncher();
+    });
+  }
+
+  private launcher: { path: string } | { error: string } | undefined;
+
+  /** Writes (or refreshes) BATON_HOME/launcher: copied MCP configurations run it, and it outlives this version's folder. */
+  private refreshLauncher(): void {
+    try {
+      const installed = installLauncher({
+        home: homeFromEnv(process.env),
+        extensionPath: this.context.extensionPath,
+        version: String(this.context.extension.packageJSON.version ?? '0.0.0'),
+        editor: vscode.env.appName,
+        nodePath: settings().nodePath,
+      });
+      this.launcher = { path: installed.launcher };
+      if (installed.replaced) this.log.info(`launcher for other MCP clients written to ${installed.launcher}`);
+    } catch (error) {
+      this.launcher = { error: (error as Error).message };
+      this.log.warn(`could not write the launcher to BATON_HOME: ${(error as Error).message}`);
+    }
   }
 
   get serverClient(): ServerClient | undefined {
@@ -97,8 +122,22 @@ export class BatonExtension implements vscode.Disposable {
     await this.supervisor.restart();
   }
 
-  /** The command another MCP client should run: this extension's server on this window's runtime. */
-  serverCommand(): { command: string; args: string[]; env: Record<string, string> } {
+  /**
+   * The command another MCP client should run: the launcher in BATON_HOME (it starts the newest
+   * installed Baton, so it survives updates), or this version's server when the launcher could not
+   * be written (then `fallback` says why).
+   */
+  serverCommand(): { command: string; args: string[]; env: Record<string, string>; fallback?: string } {
+    if (!this.launcher) this.refreshLauncher();
+    if (this.launcher && 'path' in this.launcher) {
+      const command = launcherCommand(this.launcher.path, {
+        execPath: process.execPath,
+        electronVersion: process.versions.electron,
+        nodePath: settings().nodePath,
+        batonHome: process.env.BATON_HOME?.trim() || undefined,
+      });
+      return { command: command.command, args: [...command.args], env: { ...command.env } };
+    }
     const spec = serverLaunch({
       execPath: process.execPath,
       electronVersion: process.versions.electron,
@@ -107,7 +146,8 @@ export class BatonExtension implements vscode.Disposable {
       baseEnv: {},
       serverEnv: {},
     });
-    return { command: spec.command, args: [...spec.args], env: { ...spec.env } };
+    const fallback = this.launcher && 'error' in this.launcher ? this.launcher.error : 'the launcher was not written';
+    return { command: spec.command, args: [...spec.args], env: { ...spec.env }, fallback };
   }
 
   async dispose(): Promise<void> {
