@@ -4,6 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { generatedTree } from '../helpers/index-snapshot.ts';
 import { writeTree } from '../helpers/fixture-repo.ts';
@@ -107,6 +110,8 @@ before(async () => {
       '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
     ],
   });
+  // "Copy MCP Configuration" writes to the browser's clipboard; the test reads it back.
+  await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: codeServer.url });
 });
 
 after(async () => {
@@ -220,6 +225,35 @@ async function scenario(): Promise<void> {
   await toolsVisible({ label: 'reopened', folder: folderA, openedAt: againOpened, shownAt: againShown });
   await again.screenshot(path.join(OUTPUT, '06-window-a-reopened-follower.png'));
   assert.equal(batonServers().length, 2);
+
+  await copiedConfigurationAnswers(again);
+}
+
+/**
+ * "Baton: Copy MCP Configuration" as a user runs it; the command it copies (the launcher in
+ * BATON_HOME, run by this editor's runtime) is started the way a client would, and it answers
+ * from the shared index.
+ */
+async function copiedConfigurationAnswers(window: Workbench): Promise<void> {
+  await window.runCommand('Baton: Copy MCP Configuration');
+  await window.waitForNotification(/MCP configuration for Claude Code, Cursor and mcp.json copied/);
+  const text = await window.clipboardText();
+  const block = text.split('\n\n').find((section) => section.startsWith('## Cursor'));
+  assert.ok(block, text);
+  const copied = (JSON.parse(block.split('\n').slice(1).join('\n')) as { mcpServers: { baton: { command: string; args: string[]; env?: Record<string, string> } } }).mcpServers.baton;
+  assert.deepEqual(copied.args, [path.join(root, 'baton-home', 'launcher', 'baton.cjs'), 'mcp'], 'the launcher, not a versioned extension folder');
+  const transport = new StdioClientTransport({ command: copied.command, args: copied.args, env: { PATH: process.env.PATH ?? '', HOME: path.join(root, 'xdg-config'), ...copied.env }, stderr: 'pipe' });
+  const client = new Client({ name: 'copied-configuration', version: '0.0.0' });
+  const started = Date.now();
+  await client.connect(transport);
+  try {
+    assert.equal((await client.listTools()).tools.length, 4);
+    const status = (await client.callTool({ name: 'get_indexing_status', arguments: { path: folderB } })) as CallToolResult;
+    assert.equal((status.structuredContent as { status: string }).status, 'indexed', 'the shared index');
+    figures.copiedConfigurationToolsListMs = Date.now() - started;
+  } finally {
+    await client.close();
+  }
 }
 
 interface ProbeEvent {
@@ -315,7 +349,9 @@ async function searchThroughVsCodeMcp(window: Workbench, step: { label: string; 
 function extensionLogFigures(logs: string): Record<string, number[]> {
   const activateMs: number[] = [];
   const roleAfterActivationMs: number[] = [];
-  if (!existsSync(logs)) return { activateMs, roleAfterActivationMs };
+  const mcpStartAttempts: number[] = [];
+  const mcpStartAfterServerUpMs: number[] = [];
+  if (!existsSync(logs)) return { activateMs, roleAfterActivationMs, mcpStartAttempts, mcpStartAfterServerUpMs };
   const files = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith(path.join('baton-dev.baton', 'Baton.log')));
   for (const file of files) {
     const lines = readFileSync(path.join(logs, file), 'utf8').split('\n');
@@ -324,6 +360,12 @@ function extensionLogFigures(logs: string): Record<string, number[]> {
     const role = lines.find((line) => line.includes('role: starting →'));
     if (activated) activateMs.push(Number(/activated in ([\d.]+) ms/.exec(activated)?.[1]));
     if (activated && role) roleAfterActivationMs.push(time(role) - time(activated));
+    // The extension's eager start of its definition in VS Code's MCP client (mcp-autostart.ts).
+    const started = lines.map((line) => /VS Code's MCP client started .* \(attempt (\d+), (\d+) ms\)/.exec(line)).find(Boolean);
+    if (started) {
+      mcpStartAttempts.push(Number(started[1]));
+      mcpStartAfterServerUpMs.push(Number(started[2]));
+    }
   }
-  return { activateMs, roleAfterActivationMs };
+  return { activateMs, roleAfterActivationMs, mcpStartAttempts, mcpStartAfterServerUpMs };
 }

@@ -19,6 +19,11 @@ export class Workbench {
     return { window: new Workbench(page, name), openedAt, shownAt: Date.now() };
   }
 
+  /** The browser's clipboard (what VS Code's clipboard API wrote); needs the clipboard-read permission. */
+  async clipboardText(): Promise<string> {
+    return String(await this.page.evaluate('navigator.clipboard.readText()'));
+  }
+
   /** Types into the open input box (showInputBox) and accepts it. */
   async answerInputBox(text: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input.input');
