@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Coordinator } from '../coordination/coordinator.ts';
+import { engineTestHooks } from '../coordination/test-hooks.ts';
 import { configFromEnv, type EngineConfig } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { UserError, errorMessage } from '../engine/errors.ts';
@@ -9,7 +10,7 @@ import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
 import { CoordinatedBackend } from '../server/coordinated-backend.ts';
 import { stderrLogger } from '../server/logger.ts';
 import { statusSnapshot } from '../server/status-snapshot.ts';
-import { BATON_VERSION } from '../server/version.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 
 export const USAGE = `Usage: baton <command> [options]
 
@@ -105,7 +106,7 @@ function requireArgs(args: string[], count: number, form: string): string[] {
 
 async function withEngine(body: (engine: Engine, config: EngineConfig) => Promise<number>): Promise<number> {
   const config = configFromEnv();
-  const engine = new Engine(config);
+  const engine = new Engine(config, { hooks: engineTestHooks() });
   try {
     return await body(engine, config);
   } finally {

@@ -2,15 +2,16 @@ import { Chunker } from './chunk/chunker.ts';
 import type { EngineConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { OpenAiEmbedder } from './embed/openai-embedder.ts';
-import type { RunCounts } from './indexing/index-pass.ts';
-import { IndexRuns, mergeSettings, type ClearedCodebase, type IndexHooks, type IndexOptions, type IndexStarted } from './indexing/index-runs.ts';
+import { IndexRuns, mergeSettings, type ClearedCodebase, type IndexHooks, type IndexOptions, type IndexStarted, type RefreshOutcome } from './indexing/index-runs.ts';
 import { canonicalFolder } from './paths.ts';
 import type { IndexProgress } from './progress.ts';
 import { dryRunScan, type DryRunReport } from './scan/dry-run.ts';
 import { Searcher, type SearchOptions, type SearchResponse } from './search/searcher.ts';
 import { statusReport, type StatusReport } from './status.ts';
 import { openDatabase } from './store/database.ts';
-import { IndexStore, SOLE_WRITER, type CodebaseRecord } from './store/index-store.ts';
+import { IndexStore, SOLE_WRITER, type CodebaseRecord, type WriteFence } from './store/index-store.ts';
+import { INDEX_FORMAT_VERSION } from './indexing/index-format.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 
 export interface EngineOptions {
   readonly store?: IndexStore;
@@ -21,7 +22,7 @@ export interface EngineOptions {
   readonly soleWriter?: boolean;
 }
 
-export type { ClearedCodebase, IndexHooks, IndexOptions, IndexStarted } from './indexing/index-runs.ts';
+export type { ClearedCodebase, IndexHooks, IndexOptions, IndexStarted, RefreshOutcome } from './indexing/index-runs.ts';
 export type { SearchOptions, SearchResponse, SearchResult } from './search/searcher.ts';
 export type { DryRunReport } from './scan/dry-run.ts';
 export type { StatusName, StatusReport } from './status.ts';
@@ -46,7 +47,7 @@ export class Engine {
   constructor(config: EngineConfig, options: EngineOptions = {}) {
     this.config = config;
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
-    if (options.soleWriter) this.store.setWriteFence(SOLE_WRITER);
+    if (options.soleWriter) this.becomeWriter(SOLE_WRITER, 0);
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
     this.searcher = new Searcher(this.store, embedder);
     this.runs = new IndexRuns({
@@ -57,6 +58,17 @@ export class Engine {
       onContentChanged: (codebaseId) => this.searcher.forget(codebaseId),
       hooks: options.hooks,
     });
+  }
+
+  /**
+   * Makes this process the index writer behind `fence` (a leader's epoch
+   * fence): it brings the database to this Baton's schema, then records
+   * itself, so that the rows it writes are known to carry this index format.
+   */
+  becomeWriter(fence: WriteFence, epoch: number): void {
+    this.store.migrateToCurrent();
+    this.store.setWriteFence(fence, epoch);
+    this.store.epochs.recordWriter(epoch, INDEX_FORMAT_VERSION, BATON_VERSION);
   }
 
   close(): void {
@@ -94,6 +106,11 @@ export class Engine {
     return this.runs.resumeInterrupted(onError);
   }
 
+  /** Finishes clears a previous leader left half done. */
+  finishDeletions(): Promise<number> {
+    return this.runs.finishDeletions();
+  }
+
   refreshOutdated(onError: (root: string, error: unknown) => void): Promise<{ root: string; outdated: number }[]> {
     return this.runs.refreshOutdated(onError);
   }
@@ -103,7 +120,7 @@ export class Engine {
     this.runs.abortAll();
   }
 
-  refreshFiles(input: string, files: readonly string[]): Promise<RunCounts> {
+  refreshFiles(input: string, files: readonly string[]): Promise<RefreshOutcome> {
     return this.runs.refreshFiles(input, files);
   }
 

@@ -9,7 +9,7 @@ export interface RefusedFolder {
 /** What the window knows about its server. */
 export type WindowState =
   | { readonly kind: 'starting' }
-  | { readonly kind: 'running'; readonly status: StatusSnapshot; readonly refused?: readonly RefusedFolder[] }
+  | { readonly kind: 'running'; readonly status: StatusSnapshot; readonly problem?: string | undefined; readonly refused?: readonly RefusedFolder[] }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'stopped' };
 
@@ -52,7 +52,7 @@ export function renderStatusBar(state: WindowState): StatusBarView {
         command: SHOW_ACTIONS_COMMAND,
       };
     case 'running':
-      return renderRunning(state.status, state.refused ?? []);
+      return withProblem(renderRunning(state.status, state.refused ?? []), state.problem);
   }
 }
 
@@ -115,6 +115,17 @@ function serverLine(status: StatusSnapshot): string {
   const calls = clients.reduce((sum, client) => sum + client.toolCalls, 0);
   const names = clients.map((client) => escapeMarkdown(`${client.name} ${client.version}`.trim())).join(', ');
   return `${server} VS Code's MCP client: connected (${names}; ${calls} tool call${calls === 1 ? '' : 's'}).`.trim();
+}
+
+/** A running server with something the user should know (file changes that did not reach the index). */
+function withProblem(view: StatusBarView, problem: string | undefined): StatusBarView {
+  if (!problem) return view;
+  return {
+    ...view,
+    text: `${view.text} $(warning)`,
+    tooltip: `$(warning) ${escapeMarkdown(problem)}\n\n${view.tooltip}`,
+    background: 'statusBarItem.warningBackground',
+  };
 }
 
 function shortPath(root: string): string {

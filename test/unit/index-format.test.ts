@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { Engine } from '../../src/engine/engine.ts';
 import { INDEX_FORMAT_VERSION } from '../../src/engine/indexing/index-format.ts';
 import { DATABASE_FILE, openDatabase } from '../../src/engine/store/database.ts';
+import { IndexStore, SOLE_WRITER } from '../../src/engine/store/index-store.ts';
 import { MIGRATIONS } from '../../src/engine/store/schema.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
 import { tempFolder } from '../helpers/paths.ts';
@@ -67,21 +68,26 @@ test('a leader re-indexes outdated codebases on its own (refreshOutdated)', asyn
   assert.deepEqual(await engine.refreshOutdated(() => {}), [], 'nothing outdated any more');
 });
 
-test('a database of schema 1 migrates, and its files count as chunked with their codebase\'s splitter', () => {
+test('a database of schema 1 is migrated by its writer only, and its files count as chunked with their codebase\'s splitter', () => {
   const old = tempFolder('format-old-home');
   try {
     const db = new DatabaseSync(path.join(old.path, DATABASE_FILE));
-    db.exec(MIGRATIONS[0]!);
+    db.exec(MIGRATIONS[0]!.sql);
     db.exec('PRAGMA user_version = 1');
     db.prepare("INSERT INTO codebases(id, root, status, settings, created_at, started_at, updated_at) VALUES (1, '/x', 'indexed', ?, 0, 0, 0)").run(
       JSON.stringify({ splitter: 'langchain', customExtensions: [], ignorePatterns: [] }),
     );
     db.prepare("INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, chunk_count) VALUES (1, 'a.ts', 1, 1, 'h', 'typescript', 0)").run();
     db.close();
-    const migrated = openDatabase(old.path);
-    const row = migrated.prepare('SELECT format_version AS version, format_options AS options FROM files').get() as { version: number; options: string };
+    const migrated = new IndexStore(openDatabase(old.path));
+    assert.deepEqual(migrated.schemaState(), { applied: 1, known: MIGRATIONS.length }, 'opening does not migrate: only the writer does');
+    assert.throws(() => migrated.setWriteFence(SOLE_WRITER), /migrate it before writing/);
+    migrated.migrateToCurrent();
+    assert.deepEqual(migrated.schemaState(), { applied: MIGRATIONS.length, known: MIGRATIONS.length });
+    const row = migrated.db.prepare('SELECT format_version AS version, format_options AS options FROM files').get() as { version: number; options: string };
     assert.deepEqual({ ...row }, { version: 1, options: 'splitter=langchain' });
-    assert.equal((migrated.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, MIGRATIONS.length);
+    const userVersion = (migrated.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    assert.equal(userVersion, 1, 'additive migrations leave the database open to Baton 0.1 (it checks user_version against its one migration)');
     migrated.close();
   } finally {
     old.remove();

@@ -167,3 +167,12 @@ test('a folder refused for its size gets a warning colour and a link to a dry ru
   assert.ok(view.tooltip.includes(`[$(eye) Preview what would be indexed]${link}`), view.tooltip);
   assert.match(view.tooltip, /\*\*…\/me\/monorepo\*\* was not indexed: it has more files than the limit/);
 });
+
+test('file changes that did not reach the index show as a warning with what to do', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower' }), problem: '12 changed files did not reach the index (timeout). Reindex the workspace to catch up.' });
+  assert.equal(view.background, 'statusBarItem.warningBackground');
+  assert.match(view.text, /\$\(warning\)$/);
+  assert.match(view.tooltip, /^\$\(warning\) 12 changed files did not reach the index \\\(timeout\\\)\. Reindex/);
+  const healthy = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower' }) });
+  assert.equal(healthy.background, undefined);
+});

@@ -1,6 +1,9 @@
 import type { StoreConnection } from './connection.ts';
 import type { FileUpdate, StoredFile } from './records.ts';
-import { BUMP_VERSION, ftsTableName, ftsTableSql } from './schema.ts';
+import { BUMP_VERSION, ftsTableName } from './schema.ts';
+
+/** A file's format version, when its writer recorded itself in `writers`; 0 (redo it) when an older Baton wrote it. */
+const TRUSTED_FORMAT = 'CASE WHEN w.epoch IS NULL THEN 0 ELSE f.format_version END';
 
 /** The files and chunks of each codebase, with their search terms: written in atomic batches. */
 export class ContentTable {
@@ -12,7 +15,8 @@ export class ContentTable {
 
   storedFiles(codebaseId: number): Map<string, StoredFile> {
     const rows = this.connection
-      .statement('SELECT id, path, size, mtime_ms, hash, format_version, format_options FROM files WHERE codebase_id = ?')
+      .statement(`SELECT f.id, f.path, f.size, f.mtime_ms, f.hash, ${TRUSTED_FORMAT} AS format_version, f.format_options
+        FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch WHERE f.codebase_id = ?`)
       .all(codebaseId) as unknown as { id: number; path: string; size: number; mtime_ms: number; hash: string; format_version: number; format_options: string }[];
     return new Map(
       rows.map((row) => [
@@ -25,7 +29,8 @@ export class ContentTable {
   /** How many files of a codebase were not chunked with this format (version below it, or other options). */
   countOutdated(codebaseId: number, version: number, options: string): number {
     const row = this.connection
-      .statement('SELECT count(*) AS n FROM files WHERE codebase_id = ? AND (format_version < ? OR format_options <> ?)')
+      .statement(`SELECT count(*) AS n FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch
+        WHERE f.codebase_id = ? AND (${TRUSTED_FORMAT} < ? OR f.format_options <> ?)`)
       .get(codebaseId, version, options) as { n: number };
     return row.n;
   }
@@ -48,13 +53,19 @@ export class ContentTable {
     });
   }
 
-  /** Drops every file and chunk of a codebase and gives it an empty search table. Call inside a transaction. */
-  deleteAll(codebaseId: number): void {
-    const fts = ftsTableName(codebaseId);
-    this.connection.db.exec(`DROP TABLE IF EXISTS ${fts}`);
-    this.connection.statement('DELETE FROM chunks WHERE codebase_id = ?').run(codebaseId);
-    this.connection.statement('DELETE FROM files WHERE codebase_id = ?').run(codebaseId);
-    this.connection.db.exec(ftsTableSql(fts));
+  /**
+   * Deletes up to `limit` chunks, or once none are left up to `limit` files,
+   * of a codebase whose search table is gone (see CodebaseTable.beginDelete),
+   * in one transaction. Returns how many rows went: 0 when nothing is left.
+   */
+  deleteSome(codebaseId: number, limit: number): number {
+    return this.connection.transaction(() => {
+      const chunks = this.connection
+        .statement('DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE codebase_id = ? LIMIT ?)')
+        .run(codebaseId, limit).changes;
+      if (Number(chunks) > 0) return Number(chunks);
+      return Number(this.connection.statement('DELETE FROM files WHERE id IN (SELECT id FROM files WHERE codebase_id = ? LIMIT ?)').run(codebaseId, limit).changes);
+    });
   }
 
   /** Sets a codebase's file and chunk counts from its rows. Call inside a transaction. */
