@@ -26,7 +26,7 @@ export type StartOutcome =
 
 /** Long enough for a slow window to publish the definition; VS Code still starts Baton on first use after it. */
 export const START_DEADLINE_MS = 30_000;
-const FIRST_RETRY_MS = 250;
+const FIRST_RETRY_MS = 150;
 const MAX_RETRY_MS = 1000;
 
 export async function startUntilConnected(deps: StartLoopDeps, deadlineMs = START_DEADLINE_MS): Promise<StartOutcome> {

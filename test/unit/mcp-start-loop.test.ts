@@ -29,8 +29,8 @@ function deps(overrides: Partial<StartLoopDeps> & { connectAfter?: number; failW
 test('retries the start (which does nothing while VS Code does not know the definition) until the server sees the client', async () => {
   const fake = deps({ connectAfter: 3 });
   const outcome = await startUntilConnected(fake);
-  assert.deepEqual(outcome, { kind: 'connected', attempts: 3, elapsedMs: 750 });
-  assert.deepEqual(fake.sleeps, [250, 500], 'growing waits between attempts');
+  assert.deepEqual(outcome, { kind: 'connected', attempts: 3, elapsedMs: 450 });
+  assert.deepEqual(fake.sleeps, [150, 300], 'growing waits between attempts');
 });
 
 test('an editor without the command gives up at once', async () => {
