@@ -5,6 +5,7 @@ import { configFromEnv, type EngineConfig } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { UserError, errorMessage } from '../engine/errors.ts';
 import { percentOf, type IndexProgress } from '../engine/progress.ts';
+import { dryRunText } from '../engine/scan/dry-run-text.ts';
 import { FILE_ROLES, isFileRole, type FileRole } from '../protocol/roles.ts';
 import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
 import { CoordinatedBackend } from '../server/coordinated-backend.ts';
@@ -21,6 +22,8 @@ Commands:
       --splitter ast|langchain   syntax-aware (default) or line-based chunks
       --ext .vue,.svelte         extra extensions to index
       --ignore "gen/,*.snap"     extra .gitignore-style patterns to exclude
+      --dry-run                  only report what would be indexed (files, size, languages, largest
+                                 folders, exclusions, estimated time); reads no file, writes nothing
   search <path> <query>        Search an indexed folder
       --limit N                  results (default ${SEARCH_LIMIT_DEFAULT}, at most ${SEARCH_LIMIT_MAX})
       --ext .ts,.py              only these extensions
@@ -38,6 +41,7 @@ class UsageError extends Error {}
 const OPTIONS = {
   json: { type: 'boolean' },
   force: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   splitter: { type: 'string' },
   ext: { type: 'string' },
   ignore: { type: 'string' },
@@ -82,6 +86,7 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'index':
+      if (values['dry-run']) return withEngine((engine) => dryRunCommand(engine, requireArgs(rest, 1, 'index <path>')[0]!, values));
       return withCoordination('index', (backend, engine) => indexCommand(backend, engine, requireArgs(rest, 1, 'index <path>')[0]!, values));
     case 'search': {
       const [path, ...words] = requireArgs(rest, 2, 'search <path> <query>');
@@ -140,8 +145,7 @@ function list(value: string | undefined): string[] | undefined {
 }
 
 async function indexCommand(backend: CoordinatedBackend, engine: Engine, path: string, values: Parsed['values']): Promise<number> {
-  const splitter = values.splitter;
-  if (splitter !== undefined && splitter !== 'ast' && splitter !== 'langchain') throw new UsageError('--splitter must be "ast" or "langchain"');
+  const splitter = splitterOption(values.splitter);
   const showProgress = !values.json && process.stderr.isTTY;
   const accepted = await backend.index(
     { path, force: values.force, splitter, customExtensions: list(values.ext), ignorePatterns: list(values.ignore) },
@@ -158,6 +162,17 @@ async function indexCommand(backend: CoordinatedBackend, engine: Engine, path: s
     return 1;
   }
   return 0;
+}
+
+/** A dry run needs no leader and writes nothing: it scans in this process. */
+async function dryRunCommand(engine: Engine, path: string, values: Parsed['values']): Promise<number> {
+  const report = await engine.dryRun(path, { splitter: splitterOption(values.splitter), customExtensions: list(values.ext), ignorePatterns: list(values.ignore) });
+  return print(values.json ? JSON.stringify(report, null, 2) : dryRunText(report));
+}
+
+function splitterOption(splitter: string | undefined): 'ast' | 'langchain' | undefined {
+  if (splitter !== undefined && splitter !== 'ast' && splitter !== 'langchain') throw new UsageError('--splitter must be "ast" or "langchain"');
+  return splitter;
 }
 
 function progressLine(progress: IndexProgress): string {

@@ -5,7 +5,7 @@ import { canonicalFolder } from '../engine/paths.ts';
 import { UserError } from '../engine/errors.ts';
 import { REFRESH_BATCH, requestTooLarge } from '../protocol/ipc.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
-import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
+import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type DryRunOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
 import type { IndexAccepted, ToolBackend } from './backend.ts';
 import { RunTracker } from './run-tracker.ts';
 
@@ -69,6 +69,11 @@ export class CoordinatedBackend implements ToolBackend {
       tracker.dispose();
       throw error;
     }
+  }
+
+  /** Answered here, leader or follower: a dry run scans and writes nothing, so it needs no leader. */
+  async dryRun(input: IndexToolInput): Promise<DryRunOutput> {
+    return this.engine.dryRun(input.path, { splitter: input.splitter, customExtensions: input.customExtensions, ignorePatterns: input.ignorePatterns });
   }
 
   async clear(path: string): Promise<ClearToolOutput> {

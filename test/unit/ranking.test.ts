@@ -137,4 +137,14 @@ test('neighbouring chunks become one answer with their lines joined once', () =>
   assert.equal(pieceContent(pieces[0]!, contents), 'a\nb\nc\nd\ne\nf\ng\nh');
   const testCode = diversify(rankFiles([first, candidate(1, 4, 6, 'test')].map((chunk) => ({ candidate: chunk, relevance: 1, score: 1 })), DEFAULT_RANKING));
   assert.equal(testCode.length, 2, 'code and the test module after it stay apart');
+  const weakNeighbour = diversify(
+    rankFiles(
+      [
+        { candidate: first, relevance: 1, score: 1 },
+        { candidate: second, relevance: 0.2, score: 0.2 },
+      ],
+      DEFAULT_RANKING,
+    ),
+  );
+  assert.deepEqual(weakNeighbour.map((piece) => [piece.startLine, piece.endLine]), [[1, 3], [4, 6]], 'a neighbour that barely matches is a place of its own');
 });

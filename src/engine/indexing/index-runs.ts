@@ -143,7 +143,7 @@ export class IndexRuns {
     const running = this.active.get(root);
     if (running && !options.force) return { ...(await running.started), attached: true };
     if (running) {
-      running.controller.abort();
+      cancel(running.controller, 'forced');
       await this.queue.idle(root);
     }
     const previous = this.store.codebases.byRoot(root);
@@ -207,7 +207,7 @@ export class IndexRuns {
 
   /** Cancels every run in this process (this process is no longer allowed to write). */
   abortAll(): void {
-    for (const run of this.active.values()) run.controller.abort();
+    for (const run of this.active.values()) cancel(run.controller, 'stopped');
   }
 
   /**
@@ -269,7 +269,8 @@ export class IndexRuns {
     const codebase = resolved?.codebase;
     const root = codebase?.root ?? this.runningRootFor(input);
     if (root === undefined) throw new UserError(`${absolutePath(input)} is not indexed; there is nothing to clear.`);
-    this.active.get(root)?.controller.abort();
+    const running = this.active.get(root);
+    if (running) cancel(running.controller, 'cleared');
     await this.queue.enqueue(root, async () => {
       // Read again in the queue: a run that was scanning when the clear came may have been the first.
       const current = this.store.codebases.byRoot(root);
@@ -344,7 +345,7 @@ export class IndexRuns {
         }),
       )
       .catch((error: unknown): IndexProgress => {
-        refused(signal.aborted ? cancelledBeforeStart(root) : error);
+        refused(signal.aborted ? cancelledBeforeStart(root, signal.reason) : error);
         return { ...initialProgress(root, 'cancelled'), message: 'cancelled' };
       })
       .finally(forget);
@@ -434,15 +435,32 @@ export class IndexRuns {
 }
 
 /** What a caller hears of a run cancelled before it began (a clear or a forced restart came during its scan). */
-function cancelledBeforeStart(root: string): UserError {
-  return new UserError(`indexing ${root} was cancelled before it began: its index was cleared, or a forced re-index replaced this run.`);
+type CancelReason = 'cleared' | 'forced' | 'stopped';
+
+/** Cancels a run, saying why: the reason is an AbortError (what abortable APIs expect) whose message is the reason. */
+function cancel(controller: AbortController, why: CancelReason): void {
+  controller.abort(new DOMException(why, 'AbortError'));
+}
+
+function cancelledBeforeStart(root: string, abortReason: unknown): Error {
+  const reason = abortReason instanceof Error ? abortReason.message : undefined;
+  if (reason === 'cleared') return new UserError(`indexing ${root} was cancelled before it began: its index was cleared meanwhile.`);
+  if (reason === 'forced') return new UserError(`indexing ${root} was cancelled before it began: a forced re-index replaced this run.`);
+  // This process stopped writing (it shut down or gave up the leader seat): the request belongs with the next writer.
+  return new RunStoppedError(`indexing ${root} stopped before it began: this process is no longer the index writer.`);
+}
+
+/** A run ended because its process stopped writing, not because anyone asked: whoever writes next should take the request. */
+export class RunStoppedError extends Error {
+  override readonly name = 'RunStoppedError';
 }
 
 function initialProgress(root: string, phase: IndexProgress['phase']): IndexProgress {
   return { root, phase, totalFiles: 0, processedFiles: 0, chunkCount: 0, message: '' };
 }
 
-function mergeSettings(previous: IndexSettings | undefined, options: IndexOptions): IndexSettings {
+/** A run's settings: the request's, else those the codebase was last indexed with, else the defaults. */
+export function mergeSettings(previous: IndexSettings | undefined, options: IndexOptions): IndexSettings {
   return {
     splitter: options.splitter ?? previous?.splitter ?? 'ast',
     customExtensions: (options.customExtensions ?? previous?.customExtensions ?? []).map(normalizeExtension),

@@ -27,9 +27,15 @@ export interface DiversityRules {
   readonly repeatDecay: number;
   /** Neighbouring chunks joined into one piece, at most. */
   readonly maxJoined: number;
+  /**
+   * Only chunks scoring at least this share of their file's best are joined: a
+   * neighbour that matches only by the file's path (every chunk of keys.py
+   * matches "keys") is another place, not more of this one.
+   */
+  readonly joinShare: number;
 }
 
-export const DEFAULT_DIVERSITY: DiversityRules = { page: 10, perFile: 2, repeats: 3, repeatDecay: 0.5, maxJoined: 3 };
+export const DEFAULT_DIVERSITY: DiversityRules = { page: 10, perFile: 2, repeats: 3, repeatDecay: 0.5, maxJoined: 3, joinShare: 0.5 };
 
 /**
  * Orders the pieces of ranked files into answers. Each file's chunks that
@@ -43,7 +49,7 @@ export const DEFAULT_DIVERSITY: DiversityRules = { page: 10, perFile: 2, repeats
 export function diversify(files: readonly FileGroup[], rules: DiversityRules = DEFAULT_DIVERSITY): RankedPiece[] {
   const pieces: RankedPiece[] = [];
   files.forEach((file, fileRank) => {
-    const joined = joinNeighbours(file, rules.maxJoined);
+    const joined = joinNeighbours(file, rules);
     const best = joined[0]?.best ?? 0;
     joined.forEach((piece, rankInFile) => {
       const share = best > 0 ? piece.best / best : 0;
@@ -85,13 +91,24 @@ interface JoinedPiece {
   best: number;
 }
 
-/** A file's matching chunks, neighbours of the same role joined, best first. */
-function joinNeighbours(file: FileGroup, maxJoined: number): JoinedPiece[] {
+/** A file's matching chunks, strong neighbours of the same role joined, best first. */
+function joinNeighbours(file: FileGroup, rules: DiversityRules): JoinedPiece[] {
   const inLineOrder = [...file.chunks].sort((a, b) => a.candidate.startLine - b.candidate.startLine);
+  const strongFrom = (file.chunks[0]?.score ?? 0) * rules.joinShare;
   const joined: JoinedPiece[] = [];
+  let previousStrong = false;
   for (const { candidate, score } of inLineOrder) {
     const previous = joined[joined.length - 1];
-    if (previous && candidate.startLine <= previous.endLine + 1 && previous.chunks.length < maxJoined && previous.chunks[0]!.role === candidate.role) {
+    const strong = score >= strongFrom;
+    const joins =
+      previous !== undefined &&
+      previousStrong &&
+      strong &&
+      candidate.startLine <= previous.endLine + 1 &&
+      previous.chunks.length < rules.maxJoined &&
+      previous.chunks[0]!.role === candidate.role;
+    previousStrong = strong;
+    if (joins) {
       previous.endLine = Math.max(previous.endLine, candidate.endLine);
       previous.chunks.push(candidate);
       previous.best = Math.max(previous.best, score);

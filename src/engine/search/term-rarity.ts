@@ -15,8 +15,14 @@ export const COMMON_SHARE = 0.05;
  */
 export const COMMON_MINIMUM = 5000;
 
+/** Commonness is counted again once the codebase's chunk count has moved this much since (a share of it). */
+const RECOUNT_AFTER_CHANGE = 0.02;
+
 interface CodebaseTerms {
-  readonly version: number;
+  /** The chunk count the commonness was counted at. */
+  readonly chunkCount: number;
+  /** When the codebase's last full run ended, at counting time: a new run counts again. */
+  readonly finishedAt: number | null;
   readonly common: Map<string, boolean>;
 }
 
@@ -24,8 +30,11 @@ interface CodebaseTerms {
  * Keeps the rare terms of a query. BM25 scores every chunk that matches any
  * term, so a query that also says "for" or "get" ranks half the codebase;
  * such terms add almost nothing to the ranking (their IDF is near zero) and
- * cost most of the time. A term's commonness is counted once per codebase
- * version with a bounded scan (it stops at the threshold) and cached.
+ * cost most of the time. A term's commonness is counted with a bounded scan
+ * (it stops at the threshold) and cached until the codebase's chunk count
+ * moves by 2 % or a full run ends: an editor save, which changes the
+ * codebase's version, hardly changes which terms are common, and recounting
+ * after every save would cost the next search tens of milliseconds.
  */
 export class TermRarity {
   private readonly codebases = new Map<number, CodebaseTerms>();
@@ -55,8 +64,9 @@ export class TermRarity {
 
   private termsOf(codebase: CodebaseRecord): CodebaseTerms {
     const cached = this.codebases.get(codebase.id);
-    if (cached && cached.version === codebase.updatedAt) return cached;
-    const fresh = { version: codebase.updatedAt, common: new Map<string, boolean>() };
+    const drift = cached ? Math.abs(codebase.chunkCount - cached.chunkCount) / Math.max(1, cached.chunkCount) : Infinity;
+    if (cached && cached.finishedAt === codebase.finishedAt && drift <= RECOUNT_AFTER_CHANGE) return cached;
+    const fresh = { chunkCount: codebase.chunkCount, finishedAt: codebase.finishedAt, common: new Map<string, boolean>() };
     this.codebases.set(codebase.id, fresh);
     return fresh;
   }
