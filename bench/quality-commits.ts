@@ -3,10 +3,13 @@
  * subject of a public repository, and its answer is the source file(s) the
  * commit changed. Baton, a file-level BM25 baseline and a grep-style baseline
  * rank the files of the repository's pinned tree; the run reports Recall@1,
- * Recall@5 and MRR@10, on a tuning set and on a held-out set.
+ * Recall@5 and MRR@10: on the main set's tuning and held-out splits, and on
+ * a second set of held-out repositories (never tuned on; every query held out).
  *
  *   npm run bench:quality [-- options]
  *
+ *   --set main|general|all  which repositories: the main set (default), the held-out
+ *                         repositories, or both (reported apart)
  *   --repos <dir>         folder of clones, one per repository, bare or not, named
  *                         owner+name or name (default: /work/.mirror when present);
  *                         missing ones are cloned from GitHub into .bench/quality/clones
@@ -25,10 +28,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bm25FileBaseline } from './commit-quality/bm25.ts';
-import { deriveQueries, type CommitQuery, type DerivationStats, type Split } from './commit-quality/queries.ts';
-import { BATON_LIMIT, QUERIES_PER_REPO, MAX_SOURCE_FILES, REPOS, repoSlug, type RepoRecipe } from './commit-quality/recipe.ts';
+import { deriveQueries, type CommitQuery, type DerivationStats } from './commit-quality/queries.ts';
+import { BATON_LIMIT, QUERIES_PER_REPO, MAX_SOURCE_FILES, reposOfSet, repoSlug, SET_CHOICES, type RepoRecipe, type RepoSet, type SetChoice } from './commit-quality/recipe.ts';
 import { cloneRepos, commitsBeforePin, locateRepos, materialiseTree, pinnedPaths, type LocatedRepo } from './commit-quality/repos.ts';
-import { firstFileTable, groupTable, headlineTable, rankLabel, summarise, type QueryRow, type SplitSummary, type SystemAnswer } from './commit-quality/report.ts';
+import { firstFileTable, groupTable, headlineTable, rankLabel, summarise, type Column, type QueryRow, type SplitSummary, type SystemAnswer } from './commit-quality/report.ts';
 import { classifyPath, roleOfResult } from './commit-quality/roles.ts';
 import { askedRoles } from './commit-quality/subjects.ts';
 import { WordCountBaseline, filesInOrder, firstHitRank } from './quality.ts';
@@ -49,6 +52,7 @@ const REPORT_FILE = path.join(MAIN, 'test-output', 'quality', 'report.json');
 const TOP_FILES = 5;
 
 interface Options {
+  readonly set: SetChoice;
   readonly reposDir: string | undefined;
   readonly only: readonly string[];
   readonly limitQueries: number;
@@ -63,6 +67,7 @@ function progress(line: string): void {
 function readOptions(): Options {
   const { values } = parseArgs({
     options: {
+      set: { type: 'string', default: 'main' },
       repos: { type: 'string' },
       repo: { type: 'string', multiple: true },
       'limit-queries': { type: 'string' },
@@ -73,7 +78,10 @@ function readOptions(): Options {
   });
   const limit = values['limit-queries'] === undefined ? QUERIES_PER_REPO : Number(values['limit-queries']);
   if (!Number.isInteger(limit) || limit <= 0) throw new UserError(`--limit-queries takes a positive whole number, got "${values['limit-queries']}"`);
+  const set = SET_CHOICES.find((choice) => choice === values.set);
+  if (!set) throw new UserError(`--set takes ${SET_CHOICES.join(', ')}, got "${values.set}"`);
   return {
+    set,
     reposDir: values.repos ? path.resolve(values.repos) : existsSync(DEFAULT_MIRROR) ? DEFAULT_MIRROR : undefined,
     only: (values.repo ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== ''),
     limitQueries: Math.min(limit, QUERIES_PER_REPO),
@@ -82,12 +90,26 @@ function readOptions(): Options {
   };
 }
 
-function selectRepos(only: readonly string[]): RepoRecipe[] {
-  if (only.length === 0) return [...REPOS];
+/** A repository of the run and the recipe list it is in. */
+interface Selected {
+  readonly recipe: RepoRecipe;
+  readonly set: RepoSet;
+}
+
+function selectRepos(choice: SetChoice, only: readonly string[]): Selected[] {
+  const candidates = reposOfSet(choice);
+  if (only.length === 0) return candidates;
   const names = (recipe: RepoRecipe) => [recipe.repo, repoSlug(recipe.repo), recipe.repo.slice(recipe.repo.indexOf('/') + 1)].map((name) => name.toLowerCase());
-  const unknown = only.filter((name) => !REPOS.some((recipe) => names(recipe).includes(name.toLowerCase())));
-  if (unknown.length > 0) throw new UserError(`unknown --repo ${unknown.join(', ')}; the recipe has ${REPOS.map((recipe) => recipe.repo).join(', ')}`);
-  return REPOS.filter((recipe) => only.some((name) => names(recipe).includes(name.toLowerCase())));
+  const matches = (selected: Selected, name: string) => names(selected.recipe).includes(name.toLowerCase());
+  const unknown = only.filter((name) => !candidates.some((selected) => matches(selected, name)));
+  if (unknown.length > 0) {
+    const elsewhere = unknown.filter((name) => reposOfSet('all').some((selected) => matches(selected, name)));
+    throw new UserError(
+      `unknown --repo ${unknown.join(', ')} in --set ${choice}; it has ${candidates.map((selected) => selected.recipe.repo).join(', ')}` +
+        (elsewhere.length > 0 ? `\n${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'is' : 'are'} in the other set: pass --set all (or --set ${choice === 'main' ? 'general' : 'main'})` : ''),
+    );
+  }
+  return candidates.filter((selected) => only.some((name) => matches(selected, name)));
 }
 
 /** Finds every repository in --repos or .bench/quality/clones, cloning the missing ones; fails naming those it cannot get. */
@@ -111,6 +133,7 @@ function obtainRepos(recipes: readonly RepoRecipe[], reposDir: string | undefine
 
 interface RepoRun {
   readonly recipe: RepoRecipe;
+  readonly set: RepoSet;
   readonly gitDir: string;
   readonly files: number;
   readonly chunks: number;
@@ -119,7 +142,7 @@ interface RepoRun {
   readonly ms: { tree: number; scan: number; derive: number; index: number; baselines: number; search: number };
 }
 
-async function evaluateRepo(engine: Engine, located: LocatedRepo, limitQueries: number, rows: QueryRow[]): Promise<RepoRun> {
+async function evaluateRepo(engine: Engine, located: LocatedRepo, set: RepoSet, limitQueries: number, rows: QueryRow[]): Promise<RepoRun> {
   const { recipe } = located;
   const clock = { start: performance.now() };
   const lap = (): number => {
@@ -144,7 +167,15 @@ async function evaluateRepo(engine: Engine, located: LocatedRepo, limitQueries: 
   const atPin = pinnedPaths(located);
   const { queries, stats } = await deriveQueries(
     commitsBeforePin(located),
-    { repo: recipe.repo, language: recipe.language, pin: recipe.pin, existsAtPin: (file) => atPin.has(file), indexed: (file) => indexedFiles.has(file), maxSourceFiles: MAX_SOURCE_FILES },
+    {
+      repo: recipe.repo,
+      language: recipe.language,
+      pin: recipe.pin,
+      existsAtPin: (file) => atPin.has(file),
+      indexed: (file) => indexedFiles.has(file),
+      maxSourceFiles: MAX_SOURCE_FILES,
+      heldOutRepository: set === 'general',
+    },
     limitQueries,
   );
   const deriveMs = lap();
@@ -171,6 +202,7 @@ async function evaluateRepo(engine: Engine, located: LocatedRepo, limitQueries: 
     for (const result of results) if (!firstResultOf.has(result.file)) firstResultOf.set(result.file, result);
     rows.push({
       ...query,
+      set,
       asks: [...askedRoles(query.query)],
       baton: {
         rank: firstHitRank(batonFiles, query.expected),
@@ -186,6 +218,7 @@ async function evaluateRepo(engine: Engine, located: LocatedRepo, limitQueries: 
   const rankingMs = lap() - searchMs;
   return {
     recipe,
+    set,
     gitDir: located.gitDir,
     files: status.fileCount,
     chunks: status.chunkCount,
@@ -209,18 +242,44 @@ function answer(ranking: readonly string[], query: CommitQuery): SystemAnswer {
   return { rank: firstHitRank(ranking, query.expected), top: ranking.slice(0, TOP_FILES).map((file) => ({ file, role: classifyPath(file) })) };
 }
 
+/** The report's summaries: the main set's splits (and both together), and the held-out repositories as a whole — each when the run has them. */
+type Summaries = Partial<Record<'tuning' | 'heldout' | 'all' | 'heldoutRepositories', SplitSummary>>;
+
+function summariseSets(runs: readonly RepoRun[], rows: readonly QueryRow[]): Summaries {
+  const summaries: Summaries = {};
+  const ofSet = (set: RepoSet) => {
+    const setRuns = runs.filter((run) => run.set === set);
+    return {
+      rows: rows.filter((row) => row.set === set),
+      present: setRuns.length > 0,
+      languages: [...new Set(setRuns.map((run) => run.recipe.language))],
+      repos: setRuns.map((run) => run.recipe.repo),
+    };
+  };
+  const main = ofSet('main');
+  if (main.present) {
+    summaries.tuning = summarise(main.rows.filter((row) => row.split === 'tuning'), main.languages, main.repos);
+    summaries.heldout = summarise(main.rows.filter((row) => row.split === 'heldout'), main.languages, main.repos);
+    summaries.all = summarise(main.rows, main.languages, main.repos);
+  }
+  const general = ofSet('general');
+  if (general.present) summaries.heldoutRepositories = summarise(general.rows, general.languages, general.repos);
+  return summaries;
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
   const runStart = performance.now();
-  const recipes = selectRepos(options.only);
-  const located = obtainRepos(recipes, options.reposDir);
+  const selected = selectRepos(options.set, options.only);
+  const located = obtainRepos(selected.map((entry) => entry.recipe), options.reposDir);
+  const setOf = new Map(selected.map((entry) => [entry.recipe.repo, entry.set]));
   mkdirSync(WORK_DIR, { recursive: true });
   const home = mkdtempSync(path.join(WORK_DIR, 'home-'));
   const engine = new Engine(configFromEnv({ BATON_HOME: home }), { soleWriter: true });
   const rows: QueryRow[] = [];
   const runs: RepoRun[] = [];
   try {
-    for (const repo of located) runs.push(await evaluateRepo(engine, repo, options.limitQueries, rows));
+    for (const repo of located) runs.push(await evaluateRepo(engine, repo, setOf.get(repo.recipe.repo)!, options.limitQueries, rows));
   } finally {
     engine.close();
     if (options.keepHome) progress(`Baton's index kept in ${home}`);
@@ -228,19 +287,15 @@ async function main(): Promise<void> {
   }
   const totalMs = performance.now() - runStart;
 
-  const languages = recipes.map((recipe) => recipe.language);
-  const summaries: Record<Split | 'all', SplitSummary> = {
-    tuning: summarise(rows.filter((row) => row.split === 'tuning'), languages),
-    heldout: summarise(rows.filter((row) => row.split === 'heldout'), languages),
-    all: summarise(rows, languages),
-  };
+  const summaries = summariseSets(runs, rows);
   const report = {
     generatedAt: new Date().toISOString(),
     machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGB: round(os.totalmem() / 2 ** 30, 1) },
-    options: { repos: recipes.map((recipe) => recipe.repo), limitQueries: options.limitQueries, batonLimit: BATON_LIMIT, maxSourceFiles: MAX_SOURCE_FILES },
+    options: { set: options.set, repos: selected.map((entry) => entry.recipe.repo), limitQueries: options.limitQueries, batonLimit: BATON_LIMIT, maxSourceFiles: MAX_SOURCE_FILES },
     totalMs: round(totalMs, 0),
     repos: runs.map((run) => ({
       repo: run.recipe.repo,
+      set: run.set,
       language: run.recipe.language,
       license: run.recipe.license,
       pin: run.recipe.pin,
@@ -264,15 +319,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
-  printReport(runs, rows, summaries, totalMs);
+  const log = (line = ''): void => void process.stdout.write(`${line}\n`);
+  log(`Search quality on commit subjects — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}; run took ${ms(totalMs)}`);
+  const { tuning, heldout, heldoutRepositories } = summaries;
+  if (tuning && heldout) printMainSet(log, runs.filter((run) => run.set === 'main'), rows.filter((row) => row.set === 'main'), tuning, heldout);
+  if (heldoutRepositories) printHeldOutRepositories(log, runs.filter((run) => run.set === 'general'), rows.filter((row) => row.set === 'general'), heldoutRepositories);
 }
 
-function printReport(runs: readonly RepoRun[], rows: readonly QueryRow[], summaries: Record<Split | 'all', SplitSummary>, totalMs: number): void {
-  const log = (line = ''): void => void process.stdout.write(`${line}\n`);
-  const tuning = rows.filter((row) => row.split === 'tuning').length;
-  log(`Search quality on commit subjects — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}; run took ${ms(totalMs)}`);
-  log(`${rows.length} queries from ${runs.length} repositories: tuning ${tuning}, held out ${rows.length - tuning} (held out — never tune on these)`);
-  log('');
+type Log = (line?: string) => void;
+
+function printRepoTable(log: Log, runs: readonly RepoRun[], rows: readonly QueryRow[]): void {
   log(`  ${'repository'.padEnd(24)} ${'language'.padEnd(10)} ${'pin'.padEnd(12)} ${'files'.padStart(6)} ${'chunks'.padStart(7)} ${'queries'.padStart(7)} ${'held out'.padStart(8)} ${'index'.padStart(8)}`);
   for (const run of runs) {
     const held = rows.filter((row) => row.repo === run.recipe.repo && row.split === 'heldout').length;
@@ -280,25 +336,43 @@ function printReport(runs: readonly RepoRun[], rows: readonly QueryRow[], summar
       `  ${run.recipe.repo.padEnd(24)} ${run.recipe.language.padEnd(10)} ${run.recipe.pin.slice(0, 12)} ${count(run.files).padStart(6)} ${count(run.chunks).padStart(7)} ${String(run.queries).padStart(7)} ${String(held).padStart(8)} ${ms(run.ms.index).padStart(8)}`,
     );
   }
-  log('');
-  log('Overall (a hit: any of the commit\'s source files; files in order of their first chunk for Baton)');
-  for (const line of headlineTable(summaries)) log(line);
+}
+
+/** "language (owner/name, …)" for each language of the runs. */
+function languageLabels(runs: readonly RepoRun[]): Record<string, string> {
+  const repos = new Map<string, string[]>();
+  for (const run of runs) repos.set(run.recipe.language, [...(repos.get(run.recipe.language) ?? []), run.recipe.repo]);
+  return Object.fromEntries([...repos].map(([language, names]) => [language, `${language} (${names.join(', ')})`]));
+}
+
+/** The per-language, per-kind and first-file tables, and Baton's median spread and search time, for the columns. */
+function printBreakdowns(log: Log, runs: readonly RepoRun[], rows: readonly QueryRow[], columns: readonly Column[]): void {
   log('');
   log('Per language');
-  const repoOf = Object.fromEntries(runs.map((run) => [run.recipe.language, `${run.recipe.language} (${run.recipe.repo})`]));
-  for (const line of groupTable('language', summaries, (summary) => summary.byLanguage, repoOf)) log(line);
+  for (const line of groupTable('language', columns, (summary) => summary.byLanguage, languageLabels(runs))) log(line);
   log('');
   log('Per query kind (identifier: the subject holds a code-like token)');
-  for (const line of groupTable('kind', summaries, (summary) => summary.byKind)) log(line);
+  for (const line of groupTable('kind', columns, (summary) => summary.byKind)) log(line);
   log('');
   log('First file of the ranking, for queries that do not name that kind of file');
-  log(`  ${''.padEnd(34)} ${'tuning'.padEnd(35)} │ held out`);
-  for (const line of firstFileTable(summaries)) log(line);
+  for (const line of firstFileTable(columns)) log(line);
   log('');
-  log(
-    `Baton: median distinct files in the top 10 chunks — tuning ${summaries.tuning.batonMedianDistinctFilesTop10}, held out ${summaries.heldout.batonMedianDistinctFilesTop10}; ` +
-      `median search ${ms(median(rows.map((row) => row.baton.ms)))}`,
-  );
+  const spread = columns.map((column) => `${column.label} ${column.summary.batonMedianDistinctFilesTop10}`).join(', ');
+  log(`Baton: median distinct files in the top 10 chunks — ${spread}; median search ${ms(median(rows.map((row) => row.baton.ms)))}`);
+}
+
+function printMainSet(log: Log, runs: readonly RepoRun[], rows: readonly QueryRow[], tuning: SplitSummary, heldout: SplitSummary): void {
+  log(`${rows.length} queries from ${runs.length} repositories: tuning ${tuning.queries}, held out ${heldout.queries} (held out — never tune on these)`);
+  log('');
+  printRepoTable(log, runs, rows);
+  log('');
+  log("Overall (a hit: any of the commit's source files; files in order of their first chunk for Baton)");
+  const columns: Column[] = [
+    { label: 'tuning', summary: tuning, heldOut: false },
+    { label: 'held out', summary: heldout, heldOut: true },
+  ];
+  for (const line of headlineTable(columns)) log(line);
+  printBreakdowns(log, runs, rows, columns);
   const misses = rows.filter((row) => row.split === 'tuning' && (row.baton.rank === undefined || row.baton.rank > 5));
   log('');
   log(`Tuning-set queries where Baton has no answer file in its top 5: ${misses.length} (all rows, with top files and roles: ${path.relative(MAIN, REPORT_FILE)})`);
@@ -306,6 +380,22 @@ function printReport(runs: readonly RepoRun[], rows: readonly QueryRow[], summar
     const first = row.baton.top[0];
     log(`  ${rankLabel(row.baton.rank).padStart(4)}  ${row.repo}: "${row.query}" → first ${first ? `${first.file} [${first.role}]` : 'nothing'}; want ${row.expected.join(', ')}`);
   }
+}
+
+/** The held-out repositories as one held-out set: no tuning split, and no list of misses to study. */
+function printHeldOutRepositories(log: Log, runs: readonly RepoRun[], rows: readonly QueryRow[], summary: SplitSummary): void {
+  log('');
+  log(`Held-out repositories — never tune on these: ${rows.length} queries from ${runs.length} repositories nobody tuned on (every query held out)`);
+  log('');
+  printRepoTable(log, runs, rows);
+  log('');
+  log("Overall (a hit: any of the commit's source files; files in order of their first chunk for Baton)");
+  const columns: Column[] = [{ label: 'held-out repositories', summary, heldOut: true }];
+  for (const line of headlineTable(columns)) log(line);
+  log('');
+  log('Per repository');
+  for (const line of groupTable('repository', columns, (group) => group.byRepository)) log(line);
+  printBreakdowns(log, runs, rows, columns);
 }
 
 main().catch((error: unknown) => {

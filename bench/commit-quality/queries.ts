@@ -53,6 +53,8 @@ export interface DerivationContext {
   /** Whether Baton indexes the path in the pinned tree (scanned and read as text). */
   readonly indexed: (path: string) => boolean;
   readonly maxSourceFiles: number;
+  /** A held-out repository (GENERAL_REPOS): every query is held out, none is for tuning. */
+  readonly heldOutRepository?: boolean;
 }
 
 /** Held out — never tune on these: a deterministic third of the commits, by a hash of the sha. */
@@ -89,7 +91,7 @@ export function judgeCommit(commit: LoggedCommit, context: DerivationContext): {
       subject: commit.subject,
       query,
       kind: queryKind(query),
-      split: splitOf(commit.sha),
+      split: context.heldOutRepository ? 'heldout' : splitOf(commit.sha),
       expected: paths.sort(),
     },
   };

@@ -1,5 +1,6 @@
 import { groupBy, metricsOf, shareOf, type Metrics } from './metrics.ts';
 import type { CommitQuery, Split } from './queries.ts';
+import type { RepoSet } from './recipe.ts';
 import type { AskedRole } from './subjects.ts';
 import { median, percent } from '../stats.ts';
 
@@ -27,6 +28,8 @@ export interface SystemAnswer {
 }
 
 export interface QueryRow extends CommitQuery {
+  /** The recipe list of the query's repository: main (tuning + held out) or the held-out repositories. */
+  readonly set: RepoSet;
   readonly asks: readonly AskedRole[];
   readonly baton: SystemAnswer & { readonly chunks: number; readonly distinctFilesTop10: number; readonly ms: number };
   readonly bm25: SystemAnswer;
@@ -38,6 +41,7 @@ export interface SplitSummary {
   readonly overall: Record<SystemId, Metrics>;
   readonly byLanguage: Record<string, Record<SystemId, Metrics>>;
   readonly byKind: Record<string, Record<SystemId, Metrics>>;
+  readonly byRepository: Record<string, Record<SystemId, Metrics>>;
   /** Per system: how often the first file is a test / docs / changelog when the query does not name one. */
   readonly firstFileRoles: Record<SystemId, Record<(typeof FIRST_FILE_ROLES)[number] | 'any', { readonly eligible: number; readonly rate: number }>>;
   readonly batonMedianDistinctFilesTop10: number;
@@ -77,13 +81,14 @@ function firstFileRoles(rows: readonly QueryRow[], system: SystemId): SplitSumma
   };
 }
 
-export function summarise(rows: readonly QueryRow[], languageOrder: readonly string[]): SplitSummary {
+export function summarise(rows: readonly QueryRow[], languageOrder: readonly string[], repositoryOrder: readonly string[] = []): SplitSummary {
   const mapOf = (groups: Map<string, QueryRow[]>) => Object.fromEntries([...groups].map(([name, group]) => [name, bySystem(group)]));
   return {
     queries: rows.length,
     overall: bySystem(rows),
     byLanguage: mapOf(groupBy(rows, (row) => row.language, languageOrder)),
     byKind: mapOf(groupBy(rows, (row) => row.kind, ['identifier', 'prose'])),
+    byRepository: mapOf(groupBy(rows, (row) => row.repo, repositoryOrder)),
     firstFileRoles: { baton: firstFileRoles(rows, 'baton'), bm25: firstFileRoles(rows, 'bm25'), grep: firstFileRoles(rows, 'grep') },
     batonMedianDistinctFilesTop10: median(rows.map((row) => row.baton.distinctFilesTop10)),
     batonVs: { bm25: batonAgainst(rows, 'bm25'), grep: batonAgainst(rows, 'grep') },
@@ -104,28 +109,38 @@ function mrr(value: number): string {
   return Number.isNaN(value) ? '—' : value.toFixed(3);
 }
 
-/** The headline table: each system's R@1, R@5 and MRR@10 on the tuning and held-out sets. */
-export function headlineTable(summaries: Record<Split, SplitSummary>): string[] {
+/** One column of the tables: a set of queries and its name. */
+export interface Column {
+  /** How the column is named: "tuning", "held out", "held-out repositories". */
+  readonly label: string;
+  readonly summary: SplitSummary;
+  /** Held out: the headline says never to tune on it. */
+  readonly heldOut: boolean;
+}
+
+/** The headline table: each system's R@1, R@5 and MRR@10 in each column (tuning and held out, or the held-out repositories). */
+export function headlineTable(columns: readonly Column[]): string[] {
   const lines: string[] = [];
   const cell = (metrics: Metrics) => `${pad(ratio(metrics.recallAt1), 6, true)} ${pad(ratio(metrics.recallAt5), 6, true)} ${pad(mrr(metrics.mrrAt10), 7, true)}`;
-  lines.push(`  ${pad('', 13)} ${pad(`tuning (n=${summaries.tuning.queries})`, 21)} │ held out (n=${summaries.heldout.queries}) — never tune on these`);
-  lines.push(`  ${pad('system', 13)} ${pad('R@1', 6, true)} ${pad('R@5', 6, true)} ${pad('MRR@10', 7, true)} │ ${pad('R@1', 6, true)} ${pad('R@5', 6, true)} ${pad('MRR@10', 7, true)}`);
+  const heading = (column: Column) => `${column.label} (n=${column.summary.queries})${column.heldOut ? ' — never tune on these' : ''}`;
+  lines.push(`  ${pad('', 13)} ${joinColumns(columns.map(heading), 21)}`);
+  lines.push(`  ${pad('system', 13)} ${columns.map(() => `${pad('R@1', 6, true)} ${pad('R@5', 6, true)} ${pad('MRR@10', 7, true)}`).join(' │ ')}`);
   for (const system of SYSTEMS) {
-    lines.push(`  ${pad(system.label, 13)} ${cell(summaries.tuning.overall[system.id])} │ ${cell(summaries.heldout.overall[system.id])}`);
+    lines.push(`  ${pad(system.label, 13)} ${columns.map((column) => cell(column.summary.overall[system.id])).join(' │ ')}`);
   }
   for (const baseline of SYSTEMS.filter((system) => system.id !== 'baton')) {
-    const versus = (split: SplitSummary) => {
-      const { better, worse, same } = split.batonVs[baseline.id as 'bm25' | 'grep'];
-      return `${better} better, ${worse} worse, ${same} same`;
+    const versus = (column: Column) => {
+      const { better, worse, same } = column.summary.batonVs[baseline.id as 'bm25' | 'grep'];
+      return `${column.label} ${better} better, ${worse} worse, ${same} same`;
     };
-    lines.push(`  Baton vs ${baseline.label}, per query (reciprocal rank in the top 10): tuning ${versus(summaries.tuning)}; held out ${versus(summaries.heldout)}`);
+    lines.push(`  Baton vs ${baseline.label}, per query (reciprocal rank in the top 10): ${columns.map(versus).join('; ')}`);
   }
   return lines;
 }
 
-/** R@5 and MRR@10 of each system per group (language or kind), tuning and held out side by side. */
-export function groupTable(title: string, summaries: Record<Split, SplitSummary>, pick: (summary: SplitSummary) => Record<string, Record<SystemId, Metrics>>, labels: Record<string, string> = {}): string[] {
-  const names = [...new Set([...Object.keys(pick(summaries.tuning)), ...Object.keys(pick(summaries.heldout))])];
+/** R@5 and MRR@10 of each system per group (language, kind or repository), the columns side by side. */
+export function groupTable(title: string, columns: readonly Column[], pick: (summary: SplitSummary) => Record<string, Record<SystemId, Metrics>>, labels: Record<string, string> = {}): string[] {
+  const names = [...new Set(columns.flatMap((column) => Object.keys(pick(column.summary))))];
   const width = Math.max(title.length, ...names.map((name) => (labels[name] ?? name).length));
   const cell = (metrics: Metrics | undefined) => (metrics ? `${pad(ratio(metrics.recallAt5), 4, true)} ${pad(mrr(metrics.mrrAt10), 5, true)}` : pad('—', 10, true));
   const half = (split: SplitSummary, name: string) => {
@@ -134,16 +149,20 @@ export function groupTable(title: string, summaries: Record<Split, SplitSummary>
   };
   const head = `${pad('n', 3, true)}  ${SYSTEMS.map((system) => pad(system.label, 10)).join('  ')}`;
   const lines = [
-    `  ${pad('', width)}  ${pad('tuning — R@5 MRR@10', head.length)} │ held out — R@5 MRR@10`,
-    `  ${pad(title, width)}  ${head} │ ${head}`,
+    `  ${pad('', width)}  ${joinColumns(columns.map((column) => `${column.label} — R@5 MRR@10`), head.length)}`,
+    `  ${pad(title, width)}  ${columns.map(() => head).join(' │ ')}`,
   ];
-  for (const name of names) lines.push(`  ${pad(labels[name] ?? name, width)}  ${half(summaries.tuning, name)} │ ${half(summaries.heldout, name)}`);
+  for (const name of names) lines.push(`  ${pad(labels[name] ?? name, width)}  ${columns.map((column) => half(column.summary, name)).join(' │ ')}`);
   return lines;
 }
 
 /** How often each system's first file is a test, docs or a changelog for a query that does not name one. */
-export function firstFileTable(summaries: Record<Split, SplitSummary>): string[] {
-  const lines = [`  ${pad('first file is…', 34)} ${SYSTEMS.map((system) => pad(system.label, 11, true)).join(' ')} │ ${SYSTEMS.map((system) => pad(system.label, 11, true)).join(' ')}`];
+export function firstFileTable(columns: readonly Column[]): string[] {
+  const systemsWidth = SYSTEMS.length * 12 - 1;
+  const lines = [
+    `  ${pad('', 34)} ${joinColumns(columns.map((column) => column.label), systemsWidth)}`,
+    `  ${pad('first file is…', 34)} ${columns.map(() => SYSTEMS.map((system) => pad(system.label, 11, true)).join(' ')).join(' │ ')}`,
+  ];
   const labels: Record<string, string> = {
     test: 'a test (query names none)',
     docs: 'docs (query names none)',
@@ -152,11 +171,17 @@ export function firstFileTable(summaries: Record<Split, SplitSummary>): string[]
   };
   for (const role of [...FIRST_FILE_ROLES, 'any'] as const) {
     const half = (split: SplitSummary) => SYSTEMS.map((system) => pad(ratio(split.firstFileRoles[system.id][role].rate), 11, true)).join(' ');
-    lines.push(`  ${pad(labels[role]!, 34)} ${half(summaries.tuning)} │ ${half(summaries.heldout)}`);
+    lines.push(`  ${pad(labels[role]!, 34)} ${columns.map((column) => half(column.summary)).join(' │ ')}`);
   }
-  const eligible = (split: SplitSummary) => split.firstFileRoles.baton.any.eligible;
-  lines.push(`  (tuning: ${eligible(summaries.tuning)} of ${summaries.tuning.queries} queries name none of them; held out: ${eligible(summaries.heldout)} of ${summaries.heldout.queries})`);
+  const eligible = (column: Column, index: number) =>
+    `${column.label}: ${column.summary.firstFileRoles.baton.any.eligible} of ${column.summary.queries}${index === 0 ? ' queries name none of them' : ''}`;
+  lines.push(`  (${columns.map(eligible).join('; ')})`);
   return lines;
+}
+
+/** Column headings side by side: each padded to `width` but the last, separated by " │ ". */
+function joinColumns(headings: readonly string[], width: number): string {
+  return headings.map((heading, index) => (index === headings.length - 1 ? heading : pad(heading, width))).join(' │ ');
 }
 
 export function rankLabel(rank: number | undefined): string {

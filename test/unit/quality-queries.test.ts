@@ -66,6 +66,15 @@ test('the held-out split is a deterministic third of the commits', () => {
   assert.equal(splitOf(shas[7]!.toUpperCase()), splitOf(shas[7]!));
 });
 
+test('every query of a held-out repository is held out, whatever its sha', async () => {
+  const history = Array.from({ length: 12 }, (_, index) => commit(`d${index.toString(16)}`, `Handle route number ${index} in the router`, ['M src/router.ts']));
+  const split = (await deriveQueries(history, context, 12)).queries.map((query) => query.split);
+  assert.ok(split.includes('tuning'), 'some of these shas are tuning queries in a main-set repository');
+  const heldOut = (await deriveQueries(history, { ...context, heldOutRepository: true }, 12)).queries;
+  assert.equal(heldOut.length, 12);
+  assert.ok(heldOut.every((query) => query.split === 'heldout'));
+});
+
 test('the log parser reads commits with their name-status lines', () => {
   const parser = new LogParser();
   const lines = [
