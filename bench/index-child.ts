@@ -18,7 +18,7 @@ const maxFiles = Number(process.env.BATON_MAX_FILES ?? 50_000);
 const start = performance.now();
 const cpuStart = process.cpuUsage();
 const chunker = new Chunker({ symbols: !flags.includes('--no-symbols') });
-const engine = new Engine({ home, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles }, { chunker });
+const engine = new Engine({ home, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles }, { chunker, soleWriter: true });
 try {
   const started = await engine.startIndex(root, { force: flags.includes('--force') });
   const final = await started.done;

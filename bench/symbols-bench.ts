@@ -282,7 +282,7 @@ async function languageAgreement() {
       mkdirSync(path.dirname(path.join(root, sample.path)), { recursive: true });
       writeFileSync(path.join(root, sample.path), sample.text);
     }
-    const engine = new Engine({ home, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: 1000 });
+    const engine = new Engine({ home, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: 1000 }, { soleWriter: true });
     try {
       await (await engine.startIndex(root)).done;
       const definitions = indexedDefinitions(engine, engine.store.codebases.list()[0]!.root);

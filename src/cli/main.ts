@@ -1,14 +1,17 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Coordinator } from '../coordination/coordinator.ts';
+import { engineTestHooks } from '../coordination/test-hooks.ts';
 import { configFromEnv, type EngineConfig } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { UserError, errorMessage } from '../engine/errors.ts';
 import { percentOf, type IndexProgress } from '../engine/progress.ts';
+import { dryRunText } from '../engine/scan/dry-run-text.ts';
+import { FILE_ROLES, isFileRole, type FileRole } from '../protocol/roles.ts';
 import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
 import { CoordinatedBackend } from '../server/coordinated-backend.ts';
 import { stderrLogger } from '../server/logger.ts';
 import { statusSnapshot } from '../server/status-snapshot.ts';
-import { BATON_VERSION } from '../server/version.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 import { SYMBOL_USAGE, runSymbolCommand } from './symbol-commands.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -21,9 +24,12 @@ Commands:
       --splitter ast|langchain   syntax-aware (default) or line-based chunks
       --ext .vue,.svelte         extra extensions to index
       --ignore "gen/,*.snap"     extra .gitignore-style patterns to exclude
+      --dry-run                  only report what would be indexed (files, size, languages, largest
+                                 folders, exclusions, estimated time); reads no file, writes nothing
   search <path> <query>        Search an indexed folder
       --limit N                  results (default ${SEARCH_LIMIT_DEFAULT}, at most ${SEARCH_LIMIT_MAX})
       --ext .ts,.py              only these extensions
+      --role test,docs           only files of these roles (${FILE_ROLES.join(', ')})
 ${SYMBOL_USAGE}
   status [path]                Indexed codebases, or one folder's status
   clear <path>                 Delete a folder's index
@@ -36,10 +42,12 @@ Exit codes: 0 success, 1 failure, 2 usage error.`;
 const OPTIONS = {
   json: { type: 'boolean' },
   force: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   splitter: { type: 'string' },
   ext: { type: 'string' },
   ignore: { type: 'string' },
   limit: { type: 'string' },
+  role: { type: 'string' },
   kind: { type: 'string' },
   exact: { type: 'boolean' },
   source: { type: 'boolean' },
@@ -83,6 +91,7 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'index':
+      if (values['dry-run']) return withEngine((engine) => dryRunCommand(engine, requireArgs(rest, 1, 'index <path>')[0]!, values));
       return withCoordination('index', (backend, engine) => indexCommand(backend, engine, requireArgs(rest, 1, 'index <path>')[0]!, values));
     case 'search': {
       const [path, ...words] = requireArgs(rest, 2, 'search <path> <query>');
@@ -109,7 +118,7 @@ function requireArgs(args: string[], count: number, form: string): string[] {
 
 async function withEngine(body: (engine: Engine, config: EngineConfig) => Promise<number>): Promise<number> {
   const config = configFromEnv();
-  const engine = new Engine(config);
+  const engine = new Engine(config, { hooks: engineTestHooks() });
   try {
     return await body(engine, config);
   } finally {
@@ -125,7 +134,7 @@ async function withEngine(body: (engine: Engine, config: EngineConfig) => Promis
 async function withCoordination(command: string, body: (backend: CoordinatedBackend, engine: Engine) => Promise<number>): Promise<number> {
   return withEngine(async (engine, config) => {
     const quiet = { info: () => {}, warn: () => {}, error: (message: string) => process.stderr.write(`baton: ${message}\n`) };
-    const coordinator = new Coordinator({ home: config.home, engine, label: `baton ${command} (command line, pid ${process.pid})`, log: process.env.BATON_DEBUG ? stderrLogger() : quiet });
+    const coordinator = new Coordinator({ home: config.home, engine, label: `baton ${command} (command line, pid ${process.pid})`, log: process.env.BATON_DEBUG ? stderrLogger() : quiet, backgroundDuties: false });
     await coordinator.start();
     try {
       return await body(new CoordinatedBackend(engine, coordinator), engine);
@@ -145,13 +154,11 @@ function list(value: string | undefined): string[] | undefined {
 }
 
 async function indexCommand(backend: CoordinatedBackend, engine: Engine, path: string, values: Parsed['values']): Promise<number> {
-  const splitter = values.splitter;
-  if (splitter !== undefined && splitter !== 'ast' && splitter !== 'langchain') throw new UsageError('--splitter must be "ast" or "langchain"');
+  const splitter = splitterOption(values.splitter);
   const showProgress = !values.json && process.stderr.isTTY;
   const accepted = await backend.index(
     { path, force: values.force, splitter, customExtensions: list(values.ext), ignorePatterns: list(values.ignore) },
     showProgress ? (progress) => process.stderr.write(`\r${progressLine(progress)}\x1b[K`) : () => {},
-    true,
   );
   const final = await accepted.done;
   if (showProgress) process.stderr.write('\r\x1b[K');
@@ -166,6 +173,17 @@ async function indexCommand(backend: CoordinatedBackend, engine: Engine, path: s
   return 0;
 }
 
+/** A dry run needs no leader and writes nothing: it scans in this process. */
+async function dryRunCommand(engine: Engine, path: string, values: Parsed['values']): Promise<number> {
+  const report = await engine.dryRun(path, { splitter: splitterOption(values.splitter), customExtensions: list(values.ext), ignorePatterns: list(values.ignore) });
+  return print(values.json ? JSON.stringify(report, null, 2) : dryRunText(report));
+}
+
+function splitterOption(splitter: string | undefined): 'ast' | 'langchain' | undefined {
+  if (splitter !== undefined && splitter !== 'ast' && splitter !== 'langchain') throw new UsageError('--splitter must be "ast" or "langchain"');
+  return splitter;
+}
+
 function progressLine(progress: IndexProgress): string {
   if (progress.phase === 'embedding') return `Embedding… ${progress.message}`;
   return `Indexing ${progress.processedFiles}/${progress.totalFiles} files (${percentOf(progress)}%), ${progress.chunkCount} chunks`;
@@ -175,14 +193,24 @@ async function searchCommand(engine: Engine, path: string, query: string, values
   const limit = values.limit === undefined ? SEARCH_LIMIT_DEFAULT : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) throw new UsageError(`--limit must be a whole number from 1 to ${SEARCH_LIMIT_MAX}`);
   if (query.trim() === '') throw new UsageError('the query is empty');
-  const response = await engine.search(path, query, { limit, extensionFilter: list(values.ext) });
+  const response = await engine.search(path, query, { limit, extensionFilter: list(values.ext), roles: roleList(values.role) });
   if (values.json) return print(JSON.stringify(response.results, null, 2));
   if (response.results.length === 0) return print(`No results for "${query}".`);
   for (const result of response.results) {
     const preview = result.content.split('\n').slice(0, 3).map((line) => `    ${line}`).join('\n');
-    print(`${result.file}:${result.startLine}-${result.endLine}  (${result.language}, score ${result.score})\n${preview}\n`);
+    print(`${result.file}:${result.startLine}-${result.endLine}  (${result.language}, ${result.role}, score ${result.score})\n${preview}\n`);
   }
   return 0;
+}
+
+function roleList(value: string | undefined): FileRole[] | undefined {
+  const roles = list(value);
+  if (roles === undefined) return undefined;
+  const unknown = roles.filter((role) => !isFileRole(role));
+  if (unknown.length > 0 || roles.length === 0) {
+    throw new UsageError(`--role takes a comma-separated list of: ${FILE_ROLES.join(', ')} (unknown: ${unknown.join(', ') || 'none given'})`);
+  }
+  return roles as FileRole[];
 }
 
 async function statusCommand(engine: Engine, config: EngineConfig, path: string | undefined, values: Parsed['values']): Promise<number> {

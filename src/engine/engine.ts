@@ -2,17 +2,33 @@ import { Chunker } from './chunk/chunker.ts';
 import type { EngineConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { OpenAiEmbedder } from './embed/openai-embedder.ts';
-import type { RunCounts } from './indexing/index-pass.ts';
-import { IndexRuns, type IndexOptions, type IndexStarted } from './indexing/index-runs.ts';
+import { IndexRuns, mergeSettings, type ClearedCodebase, type IndexHooks, type IndexOptions, type IndexStarted, type RefreshOutcome } from './indexing/index-runs.ts';
+import { canonicalFolder } from './paths.ts';
 import type { IndexProgress } from './progress.ts';
+import { dryRunScan, type DryRunReport } from './scan/dry-run.ts';
+import type { RankingConfig } from './search/ranking-config.ts';
 import { Searcher, type SearchOptions, type SearchResponse } from './search/searcher.ts';
 import { SymbolLookup } from './symbols/lookup.ts';
 import { statusReport, type StatusReport } from './status.ts';
 import { openDatabase } from './store/database.ts';
-import { IndexStore, type CodebaseRecord } from './store/index-store.ts';
+import { IndexStore, SOLE_WRITER, type CodebaseRecord, type WriteFence } from './store/index-store.ts';
+import { INDEX_FORMAT_VERSION } from './indexing/index-format.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 
-export type { IndexOptions, IndexStarted } from './indexing/index-runs.ts';
+export interface EngineOptions {
+  readonly store?: IndexStore;
+  readonly chunker?: Chunker;
+  readonly embedder?: Embedder;
+  readonly hooks?: IndexHooks;
+  /** This process is the only writer of its BATON_HOME: writes are not fenced. */
+  readonly soleWriter?: boolean;
+  /** Other ranking numbers than the defaults (the quality benchmarks measure with it). */
+  readonly ranking?: RankingConfig;
+}
+
+export type { ClearedCodebase, IndexHooks, IndexOptions, IndexStarted, RefreshOutcome } from './indexing/index-runs.ts';
 export type { SearchOptions, SearchResponse, SearchResult } from './search/searcher.ts';
+export type { DryRunReport } from './scan/dry-run.ts';
 export type { StatusName, StatusReport } from './status.ts';
 export type { FileOutlineResponse, FindReferencesResponse, FindSymbolResponse } from './symbols/lookup.ts';
 
@@ -26,13 +42,21 @@ export class Engine {
   readonly store: IndexStore;
   /** Definitions, references and outlines (reads only, like search). */
   readonly symbols: SymbolLookup;
+  private readonly config: EngineConfig;
   private readonly runs: IndexRuns;
   private readonly searcher: Searcher;
 
-  constructor(config: EngineConfig, options: { store?: IndexStore; chunker?: Chunker; embedder?: Embedder } = {}) {
+  /**
+   * Writes are refused until the caller says who writes: the coordinator sets
+   * the leader's fence; `soleWriter` is for a process known to be the only
+   * writer of its home (a test, a benchmark).
+   */
+  constructor(config: EngineConfig, options: EngineOptions = {}) {
+    this.config = config;
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
+    if (options.soleWriter) this.becomeWriter(SOLE_WRITER, 0);
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
-    this.searcher = new Searcher(this.store, embedder);
+    this.searcher = new Searcher(this.store, embedder, options.ranking);
     this.symbols = new SymbolLookup(this.store);
     this.runs = new IndexRuns({
       store: this.store,
@@ -40,7 +64,19 @@ export class Engine {
       chunker: options.chunker ?? new Chunker(),
       embedder,
       onContentChanged: (codebaseId) => this.searcher.forget(codebaseId),
+      hooks: options.hooks,
     });
+  }
+
+  /**
+   * Makes this process the index writer behind `fence` (a leader's epoch
+   * fence): it brings the database to this Baton's schema, then records
+   * itself, so that the rows it writes are known to carry this index format.
+   */
+  becomeWriter(fence: WriteFence, epoch: number): void {
+    this.store.migrateToCurrent();
+    this.store.setWriteFence(fence, epoch);
+    this.store.epochs.recordWriter(epoch, INDEX_FORMAT_VERSION, BATON_VERSION);
   }
 
   close(): void {
@@ -58,8 +94,33 @@ export class Engine {
     return this.runs.start(input, options);
   }
 
+  /**
+   * What an index with these options would take in (the codebase's previous
+   * settings apply as in a real run), without reading a file into the index
+   * or writing anything: any process may answer it, a follower included.
+   */
+  dryRun(input: string, options: IndexOptions = {}): Promise<DryRunReport> {
+    const root = canonicalFolder(input);
+    const settings = mergeSettings(this.store.codebases.byRoot(root)?.settings, options);
+    return dryRunScan(root, {
+      ignorePatterns: settings.ignorePatterns,
+      customExtensions: new Set(settings.customExtensions),
+      maxFileBytes: this.config.maxFileBytes,
+      maxFiles: this.config.maxFiles,
+    });
+  }
+
   resumeInterrupted(onError: (root: string, error: unknown) => void): Promise<string[]> {
     return this.runs.resumeInterrupted(onError);
+  }
+
+  /** Finishes clears a previous leader left half done. */
+  finishDeletions(): Promise<number> {
+    return this.runs.finishDeletions();
+  }
+
+  refreshOutdated(onError: (root: string, error: unknown) => void): Promise<{ root: string; outdated: number }[]> {
+    return this.runs.refreshOutdated(onError);
   }
 
   /** Cancels every run in this process (this process is no longer allowed to write). */
@@ -67,11 +128,11 @@ export class Engine {
     this.runs.abortAll();
   }
 
-  refreshFiles(input: string, files: readonly string[]): Promise<RunCounts> {
+  refreshFiles(input: string, files: readonly string[]): Promise<RefreshOutcome> {
     return this.runs.refreshFiles(input, files);
   }
 
-  clear(input: string): Promise<CodebaseRecord> {
+  clear(input: string): Promise<ClearedCodebase> {
     return this.runs.clear(input);
   }
 

@@ -10,6 +10,7 @@ interface SymbolItem extends vscode.QuickPickItem {
 const TYPING_PAUSE_MS = 120;
 const RESULTS_PER_FOLDER = 30;
 const TIER_ORDER = ['exact', 'case-insensitive', 'prefix', 'camel-hump'];
+const SECONDARY_ROLES = new Set(['test', 'example', 'generated']);
 
 const ICONS: Record<string, string> = {
   function: 'symbol-function',
@@ -91,9 +92,9 @@ export async function goToSymbolQuickPick(client: ServerClient, folders: readonl
   picker.show();
 }
 
-/** Match tier first, then source before tests. */
+/** Match tier first, then the codebase's own code before tests, examples and generated code. */
 function rank(symbol: SymbolMatchItem): number {
-  return TIER_ORDER.indexOf(symbol.match) * 2 + (symbol.test ? 1 : 0);
+  return TIER_ORDER.indexOf(symbol.match) * 2 + (SECONDARY_ROLES.has(symbol.role) ? 1 : 0);
 }
 
 function folderName(folders: readonly vscode.WorkspaceFolder[], root: string): string {

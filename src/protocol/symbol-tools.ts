@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SYMBOL_KINDS } from '../engine/symbols/symbol.ts';
+import { fileRoleSchema } from './roles.ts';
 import { STATUS_NAMES } from './tools.ts';
 
 export const SYMBOL_TOOL_NAMES = {
@@ -92,7 +93,7 @@ export const symbolMatchSchema = z.object({
   language: z.string(),
   signature: z.string().describe('The line of the name, trimmed.'),
   match: z.enum(['exact', 'case-insensitive', 'prefix', 'camel-hump']),
-  test: z.boolean().describe('The file is a test, fixture or benchmark.'),
+  role: fileRoleSchema.describe("The file's role (source, test, docs, generated…); tests, examples and generated code come after the codebase's own code."),
   source: z.string().optional(),
   sourceTruncated: z.boolean().optional(),
 });
@@ -112,7 +113,7 @@ export const referenceMatchSchema = z.object({
   exactCase: z.boolean().describe('Spelled exactly as asked (false: another case).'),
   definition: z.boolean().describe('A definition of the name rather than a use.'),
   enclosing: z.object({ name: z.string(), kind: kindField, line: z.number() }).optional().describe('The innermost definition the line is in.'),
-  test: z.boolean(),
+  role: fileRoleSchema,
 });
 
 export const findReferencesOutput = {

@@ -5,6 +5,7 @@
  * read results through the same types.
  */
 import { z } from 'zod';
+import { FILE_ROLES } from './roles.ts';
 
 export const TOOL_NAMES = {
   index: 'index_codebase',
@@ -12,6 +13,16 @@ export const TOOL_NAMES = {
   clear: 'clear_index',
   status: 'get_indexing_status',
 } as const;
+
+/**
+ * Limits of index_codebase's lists. They are the same whether the call runs in
+ * the leader or is forwarded to it (the leader endpoint's messages are
+ * validated against them too), so a call never passes here and fails there.
+ */
+export const MAX_CUSTOM_EXTENSIONS = 1000;
+export const MAX_EXTENSION_LENGTH = 100;
+export const MAX_IGNORE_PATTERNS = 10_000;
+export const MAX_PATTERN_LENGTH = 4096;
 
 export const SEARCH_LIMIT_DEFAULT = 10;
 export const SEARCH_LIMIT_MAX = 50;
@@ -28,17 +39,30 @@ export const indexInput = {
     .optional()
     .describe('"ast" (default) chunks at functions and classes; "langchain" splits by lines.'),
   customExtensions: z
-    .array(z.string(), { error: 'customExtensions must be a list of extensions such as [".vue", ".svelte"]' })
+    .array(z.string().max(MAX_EXTENSION_LENGTH, { error: `an extension in customExtensions is over ${MAX_EXTENSION_LENGTH} characters` }), {
+      error: 'customExtensions must be a list of extensions such as [".vue", ".svelte"]',
+    })
+    .max(MAX_CUSTOM_EXTENSIONS, { error: `customExtensions takes at most ${MAX_CUSTOM_EXTENSIONS} extensions` })
     .optional()
     .describe('Extra file extensions to index, e.g. [".vue", ".svelte"].'),
   ignorePatterns: z
-    .array(z.string(), { error: 'ignorePatterns must be a list of .gitignore-style patterns such as ["generated/"]' })
+    .array(z.string().max(MAX_PATTERN_LENGTH, { error: `a pattern in ignorePatterns is over ${MAX_PATTERN_LENGTH} characters` }), {
+      error: 'ignorePatterns must be a list of .gitignore-style patterns such as ["generated/"]',
+    })
+    .max(MAX_IGNORE_PATTERNS, { error: `ignorePatterns takes at most ${MAX_IGNORE_PATTERNS} patterns; put long lists in a .batonignore file` })
     .optional()
     .describe('Extra .gitignore-style patterns to exclude, e.g. ["fixtures/", "*.snap"].'),
   waitForCompletion: z
     .boolean({ error: 'waitForCompletion must be true or false' })
     .optional()
     .describe('Keep the call open until indexing ends, sending progress notifications (default false: return at once).'),
+  dryRun: z
+    .boolean({ error: 'dryRun must be true or false' })
+    .optional()
+    .describe(
+      'Only report what would be indexed — files, bytes, languages, largest folders, what is excluded and why, the estimated time — ' +
+        'without indexing or writing anything. Use it before a first index of a large folder.',
+    ),
 };
 
 export const searchInput = {
@@ -59,11 +83,51 @@ export const searchInput = {
     .array(z.string(), { error: 'extensionFilter must be a list of extensions such as [".ts", ".py"]' })
     .optional()
     .describe('Only files with these extensions, e.g. [".ts", ".py"].'),
+  roles: z
+    .array(z.enum(FILE_ROLES, { error: (issue) => `unknown role ${JSON.stringify(issue.input)}: roles must be a list of: ${FILE_ROLES.join(', ')} (e.g. ["test"])` }), {
+      error: `roles must be a list of: ${FILE_ROLES.join(', ')} (e.g. ["test"])`,
+    })
+    .optional()
+    .describe(
+      `Only files of these roles (${FILE_ROLES.join(', ')}), weighed alike, e.g. ["test"] for tests or ["source", "test"]. ` +
+        'Default: every role, with source code ranked above tests, examples, docs, config, generated files and changelogs ' +
+        '(unless the query asks for one, e.g. "tests for…").',
+    ),
 };
 
 export const pathOnlyInput = { path: pathField };
 
 export const STATUS_NAMES = ['not_found', 'indexing', 'indexed', 'failed'] as const;
+
+const sizeCount = { files: z.number(), bytes: z.number() };
+
+/** What a dry run found (index_codebase with dryRun). */
+export const dryRunSchema = z.object({
+  root: z.string(),
+  files: z.number().describe('Files that would be indexed.'),
+  bytes: z.number(),
+  overLimit: z.boolean().describe('More files than the limit: an index would be refused.'),
+  maxFiles: z.number(),
+  capped: z.boolean().describe('The scan stopped counting at countCap files.'),
+  countCap: z.number(),
+  languages: z.array(z.object({ language: z.string(), ...sizeCount })),
+  largestFolders: z.array(z.object({ folder: z.string(), ...sizeCount })),
+  excluded: z
+    .array(
+      z.object({
+        source: z.enum(['built-in', 'core.excludesFile', '.git/info/exclude', 'ignorePatterns', '.gitignore', '.batonignore']),
+        folders: z.number(),
+        files: z.number(),
+        examples: z.array(z.string()),
+      }),
+    )
+    .describe('What the ignore rules left out, by the source of the deciding rule.'),
+  skipped: z.object({ tooLarge: z.number(), symlinks: z.number(), unsupported: z.number(), unreadable: z.number() }),
+  maxFileBytes: z.number(),
+  estimatedSeconds: z.number().describe('Estimated time of a first lexical index at rateBytesPerSecond.'),
+  rateBytesPerSecond: z.number(),
+  rateSource: z.string(),
+});
 
 export const indexOutput = {
   path: z.string().describe('The canonical codebase folder.'),
@@ -72,6 +136,8 @@ export const indexOutput = {
   percent: z.number(),
   chunkCount: z.number(),
   message: z.string(),
+  attached: z.boolean().optional().describe('True when a run was already going on this folder: this call follows that run instead of starting another.'),
+  dryRun: dryRunSchema.optional().describe('Set for a dry run: what an index would take in. Nothing was indexed.'),
 };
 
 export const searchResultSchema = z.object({
@@ -79,6 +145,7 @@ export const searchResultSchema = z.object({
   startLine: z.number(),
   endLine: z.number(),
   language: z.string(),
+  role: z.enum(FILE_ROLES).describe('What the file is for: source, test, docs, changelog, generated, example or config.'),
   score: z.number(),
   content: z.string(),
   symbol: z
@@ -123,3 +190,4 @@ export type SearchToolOutput = Shape<typeof searchOutput>;
 export type ClearToolOutput = Shape<typeof clearOutput>;
 export type StatusToolOutput = Shape<typeof statusOutput>;
 export type SearchResultItem = z.infer<typeof searchResultSchema>;
+export type DryRunOutput = z.infer<typeof dryRunSchema>;

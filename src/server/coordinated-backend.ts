@@ -1,8 +1,11 @@
 import type { Coordinator } from '../coordination/coordinator.ts';
 import type { Engine } from '../engine/engine.ts';
+import { BULK_REFRESH_FILES } from '../engine/indexing/index-runs.ts';
 import { canonicalFolder } from '../engine/paths.ts';
+import { UserError } from '../engine/errors.ts';
+import { REFRESH_BATCH, requestTooLarge } from '../protocol/ipc.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
-import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
+import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type DryRunOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
 import type {
   FindReferencesToolInput,
   FindReferencesToolOutput,
@@ -30,33 +33,44 @@ export class CoordinatedBackend implements ToolBackend {
     this.coordinator = coordinator;
   }
 
-  /** `joinRunning`: wait for a run already going on this folder instead of refusing (the CLI does). */
-  async index(input: IndexToolInput, onProgress: (progress: IndexProgress) => void, joinRunning = false): Promise<IndexAccepted> {
+  /**
+   * Starts indexing in the background, or joins the run already going on the
+   * folder; `done` settles when that run ends, wherever it runs.
+   */
+  async index(input: IndexToolInput, onProgress: (progress: IndexProgress) => void): Promise<IndexAccepted> {
     // Checked here first, so bad paths get their clear message without a round trip.
     const root = canonicalFolder(input.path);
-    const tracker = new RunTracker(this.coordinator, this.engine, root, onProgress);
     const params = {
       path: root,
       force: input.force,
-      attach: joinRunning,
+      // Leaders before protocol 2 refuse a second run unless asked to attach; newer ones always attach.
+      attach: true,
       splitter: input.splitter,
       customExtensions: input.customExtensions,
       ignorePatterns: input.ignorePatterns,
     };
+    // The same limit whether this process leads or forwards: a call must not work in one window and not in another.
+    const tooLarge = requestTooLarge('index', params);
+    if (tooLarge) throw new UserError(tooLarge);
+    const tracker = new RunTracker(this.coordinator, this.engine, root, onProgress);
     try {
       const accepted = await this.coordinator.write('index', params, async () => {
-        const started = await this.engine.startIndex(root, { ...params, joinRunning });
-        return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount };
+        const started = await this.engine.startIndex(root, params);
+        return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount, attached: started.attached === true };
       });
       tracker.arm();
+      const attached = accepted.attached === true;
       return {
         output: {
           path: accepted.root,
           status: 'indexing',
           fileCount: accepted.fileCount,
-          percent: 0,
+          percent: attached ? this.engine.status(accepted.root).percent : 0,
           chunkCount: accepted.chunkCount,
-          message: `indexing ${accepted.fileCount} files in the background`,
+          message: attached
+            ? `already being indexed: following the run in progress (${accepted.fileCount} files)`
+            : `indexing ${accepted.fileCount} files in the background`,
+          ...(attached ? { attached } : {}),
         },
         done: tracker.done,
       };
@@ -64,6 +78,11 @@ export class CoordinatedBackend implements ToolBackend {
       tracker.dispose();
       throw error;
     }
+  }
+
+  /** Answered here, leader or follower: a dry run scans and writes nothing, so it needs no leader. */
+  async dryRun(input: IndexToolInput): Promise<DryRunOutput> {
+    return this.engine.dryRun(input.path, { splitter: input.splitter, customExtensions: input.customExtensions, ignorePatterns: input.ignorePatterns });
   }
 
   async clear(path: string): Promise<ClearToolOutput> {
@@ -74,15 +93,32 @@ export class CoordinatedBackend implements ToolBackend {
     return { path: removed.root, cleared: true, fileCount: removed.fileCount, chunkCount: removed.chunkCount };
   }
 
-  /** Re-indexes files an editor reported as saved, created or deleted. */
-  refresh(path: string, files: string[]): Promise<{ changed: number; deleted: number }> {
-    return this.coordinator.write('refresh', { path, files }, () => this.engine.refreshFiles(path, files));
+  /**
+   * Re-indexes files an editor reported as saved, created or deleted. Many at
+   * once become one incremental run; the rest go to the leader in batches
+   * that stay far below the endpoint's line limit.
+   */
+  async refresh(path: string, files: string[]): Promise<{ changed: number; deleted: number }> {
+    if (files.length > BULK_REFRESH_FILES) {
+      await this.index({ path }, () => {});
+      return { changed: 0, deleted: 0 };
+    }
+    let changed = 0;
+    let deleted = 0;
+    for (let start = 0; start < files.length; start += REFRESH_BATCH) {
+      const batch = files.slice(start, start + REFRESH_BATCH);
+      const counts = await this.coordinator.write('refresh', { path, files: batch }, () => this.engine.refreshFiles(path, batch));
+      changed += counts.changed;
+      deleted += counts.deleted;
+    }
+    return { changed, deleted };
   }
 
   async search(input: SearchToolInput): Promise<SearchToolOutput> {
     const response = await this.engine.search(input.path, input.query, {
       limit: input.limit ?? SEARCH_LIMIT_DEFAULT,
       extensionFilter: input.extensionFilter,
+      roles: input.roles,
     });
     return { path: response.root, query: input.query, mode: response.mode, indexStatus: response.codebaseStatus, results: response.results };
   }

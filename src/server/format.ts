@@ -4,6 +4,12 @@ import type { ClearToolOutput, IndexToolOutput, SearchToolOutput, StatusToolOutp
 /** Readable text for each tool result; the same facts as its structuredContent. */
 
 export function indexStartedText(output: IndexToolOutput): string {
+  if (output.attached) {
+    return (
+      `${output.path} is already being indexed (${output.percent}% done, ${output.fileCount.toLocaleString('en-US')} files); this call follows that run. ` +
+      `Call get_indexing_status to follow it; search_code already answers from what is indexed so far.`
+    );
+  }
   return (
     `Started indexing ${output.path} (${output.fileCount.toLocaleString('en-US')} files) in the background. ` +
     `Call get_indexing_status to follow it; search_code already answers from what is indexed so far.`
@@ -32,7 +38,7 @@ export function searchText(output: SearchToolOutput): string {
   const header = `Found ${output.results.length} results for "${output.query}" in ${output.path}${output.indexStatus === 'indexing' ? ' (indexing still in progress)' : ''}:`;
   const blocks = output.results.map((result, index) => {
     const fence = FENCE_LANGUAGES[result.language] ?? result.language;
-    return `${index + 1}. ${result.file}:${result.startLine}-${result.endLine} (${result.language}, score ${result.score})\n\`\`\`${fence}\n${result.content}\n\`\`\``;
+    return `${index + 1}. ${result.file}:${result.startLine}-${result.endLine} (${result.language}, ${result.role}, score ${result.score})\n\`\`\`${fence}\n${result.content}\n\`\`\``;
   });
   return [header, ...blocks].join('\n\n');
 }

@@ -17,7 +17,7 @@ export function findSymbolText(output: FindSymbolToolOutput): string {
   const more = output.truncated ? ' (more matches exist: raise limit or narrow with kind)' : '';
   const lines = output.results.map((result) => {
     const container = result.container ? ` in ${result.container}` : '';
-    const flags = [result.match !== 'exact' ? result.match : '', result.test ? 'test' : ''].filter(Boolean).join(', ');
+    const flags = [result.match !== 'exact' ? result.match : '', result.role !== 'source' ? result.role : ''].filter(Boolean).join(', ');
     const head = `${result.file}:${result.line}  ${result.kind} ${result.name}${container} (lines ${result.startLine}-${result.endLine}${flags ? `; ${flags}` : ''})\n    ${result.signature}`;
     return result.source !== undefined ? `${head}\n\`\`\`\n${result.source}${result.sourceTruncated ? '\n…' : ''}\n\`\`\`` : head;
   });
@@ -30,7 +30,7 @@ export function findReferencesText(output: FindReferencesToolOutput): string {
   }
   const more = output.truncated ? `; showing the first ${output.results.length}, raise limit for more` : '';
   const lines = output.results.map((result) => {
-    const flags = [result.definition ? 'definition' : '', result.exactCase ? '' : 'other case', result.test ? 'test' : ''].filter(Boolean).join(', ');
+    const flags = [result.definition ? 'definition' : '', result.exactCase ? '' : 'other case', result.role !== 'source' ? result.role : ''].filter(Boolean).join(', ');
     const inside = result.enclosing ? `  [in ${result.enclosing.kind} ${result.enclosing.name}]` : '';
     return `${result.file}:${result.line}${flags ? ` (${flags})` : ''}${inside}\n    ${result.text}`;
   });

@@ -50,7 +50,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('embeds the chunks, then searches in hybrid mode', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     assert.ok(server.requests.length > 0);
     assert.ok(server.inputs.some((input) => input.includes('def refresh_access_token')), 'chunk contents were embedded');
@@ -69,7 +69,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('keeps hybrid search within a subfolder and an extension filter', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     const inSrc = await engine.search(path.join(project.path, 'src'), TOKEN_QUERY, { limit: 10 });
     assert.equal(inSrc.mode, 'hybrid');
@@ -77,10 +77,13 @@ void describe('hybrid search with an embedding provider', () => {
     assert.ok(inSrc.results.every((result) => result.file.startsWith('src/')), JSON.stringify(inSrc.results.map((r) => r.file)));
     const pythonOnly = await engine.search(project.path, 'configuration file', { limit: 10, extensionFilter: ['.py'] });
     assert.ok(pythonOnly.results.every((result) => result.file.endsWith('.py')), JSON.stringify(pythonOnly.results.map((r) => r.file)));
+    const docsOnly = await engine.search(project.path, 'run the server with a configuration file', { limit: 10, roles: ['docs'] });
+    assert.equal(docsOnly.mode, 'hybrid');
+    assert.deepEqual([...new Set(docsOnly.results.map((result) => `${result.file} ${result.role}`))], ['docs/guide.md docs'], 'the vector ranking is filtered by role too');
   });
 
   void it('makes no embedding request when re-indexing unchanged files, even with force', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     server.requests.length = 0;
     await index(engine);
@@ -91,7 +94,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('reuses vectors by content: a renamed or copied file costs no request, an edit only its new chunk', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     server.requests.length = 0;
     renameSync(path.join(project.path, 'src/config.ts'), path.join(project.path, 'src/settings.ts'));
@@ -111,7 +114,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('refreshing saved files embeds their new chunks', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     server.requests.length = 0;
     writeTree(project.path, { 'src/cache.ts': 'export function evictStaleEntries(cache: Map<string, number>) {\n  cache.clear();\n}\n' });
@@ -129,7 +132,7 @@ void describe('hybrid search with an embedding provider', () => {
       return fetch(input, init);
     };
     const embedder = new OpenAiEmbedder({ baseUrl: server.baseUrl, model: 'test-model', retryBaseMs: 1, fetch: countingFetch });
-    const engine = open(new Engine(config(), { embedder }));
+    const engine = open(new Engine(config(), { embedder, soleWriter: true }));
     await index(engine);
     await server.close();
     attempts = 0;
@@ -140,7 +143,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('answers lexically when the provider configured from the environment is down', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     await server.close();
     const response = await engine.search(project.path, 'refresh_access_token', { limit: 5 });
@@ -149,7 +152,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('keeps the index usable lexically when embedding fails, says so, and embeds on the next run', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     server.failNext(1, { status: 401, message: 'Incorrect API key provided' });
     await index(engine);
     const status = engine.status(project.path);
@@ -178,7 +181,7 @@ void describe('hybrid search with an embedding provider', () => {
     };
     diagnostics.subscribe('net.client.socket', onSocket);
     try {
-      const engine = open(new Engine({ ...config(), embedding: undefined }));
+      const engine = open(new Engine({ ...config(), embedding: undefined }, { soleWriter: true }));
       await index(engine);
       const response = await engine.search(project.path, TOKEN_QUERY, { limit: 5 });
       assert.equal(response.mode, 'lexical');
@@ -201,12 +204,21 @@ void describe('hybrid search with an embedding provider', () => {
 
 void describe('VectorIndex', () => {
   const vector = (...values: number[]): Float32Array => Float32Array.from(values);
+  /** A stand-in for the store's vector pages; `loads` counts full loads (first pages). */
   const storeWith = (rows: { chunkId: number; vector: Float32Array }[]) => {
-    const store = { loads: 0, vectors: { ofCodebase: () => (store.loads++, rows) } };
+    const store = {
+      loads: 0,
+      vectors: {
+        page: (_codebase: number, _model: string, after: number, limit: number) => {
+          if (after === 0) store.loads++;
+          return rows.filter((row) => row.chunkId > after).slice(0, limit);
+        },
+      },
+    };
     return store;
   };
 
-  void it('ranks chunks by similarity and reloads only when the codebase version changes', () => {
+  void it('ranks chunks by similarity and reloads only when the codebase version changes', async () => {
     const store = storeWith([
       { chunkId: 1, vector: vector(1, 0) },
       { chunkId: 2, vector: vector(0.6, 0.8) },
@@ -214,23 +226,34 @@ void describe('VectorIndex', () => {
     ]);
     const index = new VectorIndex();
     const asStore = store as unknown as IndexStore;
-    assert.deepEqual(index.nearest(asStore, 7, 100, 'm', vector(0, 1), 10), [3, 2, 1]);
-    assert.deepEqual(index.nearest(asStore, 7, 100, 'm', vector(1, 0), 2), [1, 2]);
+    assert.deepEqual(await index.nearest(asStore, 7, 100, 'm', vector(0, 1), 10), [3, 2, 1]);
+    assert.deepEqual(await index.nearest(asStore, 7, 100, 'm', vector(1, 0), 2), [1, 2]);
     assert.equal(store.loads, 1);
-    index.nearest(asStore, 7, 101, 'm', vector(1, 0), 2);
+    await index.nearest(asStore, 7, 101, 'm', vector(1, 0), 2);
     assert.equal(store.loads, 2);
     index.forget(7);
-    index.nearest(asStore, 7, 101, 'm', vector(1, 0), 2);
+    await index.nearest(asStore, 7, 101, 'm', vector(1, 0), 2);
     assert.equal(store.loads, 3);
   });
 
-  void it('finds nothing for a query without direction, and skips vectors of another size', () => {
+  void it('finds nothing for a query without direction, and skips vectors of another size', async () => {
     const store = storeWith([
       { chunkId: 1, vector: vector(1, 0, 0) },
       { chunkId: 2, vector: vector(0, 1) },
     ]) as unknown as IndexStore;
     const index = new VectorIndex();
-    assert.deepEqual(index.nearest(store, 1, 1, 'm', vector(0, 0), 10), []);
-    assert.deepEqual(index.nearest(store, 1, 1, 'm', vector(1, 0), 10), [2]);
+    assert.deepEqual(await index.nearest(store, 1, 1, 'm', vector(0, 0), 10), []);
+    assert.deepEqual(await index.nearest(store, 1, 1, 'm', vector(1, 0), 10), [2]);
+  });
+
+  void it('loads a large codebase in pages, yielding to the event loop between them', async () => {
+    const rows = Array.from({ length: 5000 }, (_, index) => ({ chunkId: index + 1, vector: vector(1, index / 5000) }));
+    const store = storeWith(rows) as unknown as IndexStore;
+    // Queued before the load: it runs before the load ends only if the load yields to the event loop.
+    let otherWorkRan = false;
+    setImmediate(() => (otherWorkRan = true));
+    const nearest = await new VectorIndex().nearest(store, 1, 1, 'm', vector(1, 0), 3);
+    assert.deepEqual(nearest, [1, 2, 3]);
+    assert.ok(otherWorkRan, 'other work ran while the vectors loaded');
   });
 });

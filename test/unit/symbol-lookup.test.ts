@@ -56,7 +56,7 @@ const FILES: Record<string, string> = {
 
 before(async () => {
   writeTree(project.path, FILES);
-  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 1000 });
+  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 1000 }, { soleWriter: true });
   await index();
 });
 
@@ -89,7 +89,7 @@ test('exact, other case, prefix and camel humps, in that order; source before te
   assert.equal(first.kind, 'function');
   assert.equal(first.signature, 'export function createTransport(): StreamableHTTPClientTransport {');
   assert.deepEqual([first.startLine, first.endLine], [9, 12]);
-  assert.equal(response.results[2]!.test, true);
+  assert.equal(response.results[2]!.role, 'test');
 
   assert.deepEqual(find('connect').results.map((result) => `${result.match} ${result.name}`), ['exact connect', 'case-insensitive Connect']);
   const humps = find('SHCT').results;
@@ -234,7 +234,7 @@ test('a codebase whose first run has written no symbols yet answers with nothing
   const fresh = tempFolder('symbols-fresh');
   try {
     writeTree(fresh.path, { 'notes.md': '# nothing to define\n' });
-    engine.store.codebases.beginIndexing(fresh.path, { splitter: 'ast', customExtensions: [], ignorePatterns: [] }, false);
+    engine.store.codebases.beginIndexing(fresh.path, { splitter: 'ast', customExtensions: [], ignorePatterns: [] });
     const response = engine.symbols.findSymbol(fresh.path, 'anything', { limit: 5 });
     assert.equal(response.symbolTable, 'partial');
     assert.match(response.note ?? '', /Indexing is in progress/);

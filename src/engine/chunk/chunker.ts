@@ -4,6 +4,7 @@ import type { FileSymbols } from '../symbols/symbol.ts';
 import { chunkSyntaxTree } from './ast-chunker.ts';
 import { DEFAULT_CHUNK_LIMITS, type Chunk, type ChunkLimits, type SplitterKind } from './chunk.ts';
 import { GrammarLoader, type Tree } from './grammars.ts';
+import { mostlyInside, testRegions } from './test-regions.ts';
 import { splitText } from './text-splitter.ts';
 
 /** A file's chunks and, for a language with a symbol table, its symbols (from the same parse). */
@@ -47,7 +48,7 @@ export class Chunker {
     const tree = language.grammar && (splitter === 'ast' || withSymbols) ? await this.parse(text, language.grammar) : undefined;
     try {
       const root = tree?.rootNode;
-      const chunks = (splitter === 'ast' && root && this.chunkTree(root, text)) || splitText(text, this.limits);
+      const chunks = (splitter === 'ast' && root && language.grammar && this.chunkTree(root, text, language.grammar)) || splitText(text, this.limits);
       return { chunks, symbols: withSymbols ? this.extract(root, text, language.id) : undefined };
     } finally {
       tree?.delete();
@@ -62,9 +63,12 @@ export class Chunker {
     }
   }
 
-  private chunkTree(root: Tree['rootNode'], text: string): Chunk[] | undefined {
+  private chunkTree(root: Tree['rootNode'], text: string, grammar: string): Chunk[] | undefined {
     try {
-      return chunkSyntaxTree(root, text, this.limits);
+      const chunks = chunkSyntaxTree(root, text, this.limits);
+      const tests = testRegions(root, grammar);
+      if (tests.length === 0) return chunks;
+      return chunks.map((chunk) => (mostlyInside(chunk.startLine, chunk.endLine, tests) ? { ...chunk, role: 'test' as const } : chunk));
     } catch {
       // A tree this code cannot handle must not cost the file its chunks.
       return undefined;

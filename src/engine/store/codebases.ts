@@ -1,7 +1,7 @@
 import type { StoreConnection } from './connection.ts';
 import type { ContentTable } from './contents.ts';
 import type { CodebaseRecord, CodebaseStatus, IndexSettings } from './records.ts';
-import { ftsTableName, ftsTableSql } from './schema.ts';
+import { BUMP_VERSION, ftsTableName, ftsTableSql } from './schema.ts';
 
 interface CodebaseRow {
   id: number;
@@ -37,6 +37,9 @@ function toRecord(row: CodebaseRow): CodebaseRecord {
   };
 }
 
+/** Prefix of a codebase row being deleted: "deleted:<id>:<root>", never an absolute path. */
+const TOMBSTONE = 'deleted:';
+
 /** One row per indexed folder: its settings, its run's status and progress, its counts. */
 export class CodebaseTable {
   private readonly connection: StoreConnection;
@@ -58,24 +61,25 @@ export class CodebaseTable {
   }
 
   list(): CodebaseRecord[] {
-    return (this.connection.statement('SELECT * FROM codebases ORDER BY root').all() as unknown as CodebaseRow[]).map(toRecord);
+    return (this.connection.statement(`SELECT * FROM codebases WHERE root NOT GLOB '${TOMBSTONE}*' ORDER BY root`).all() as unknown as CodebaseRow[]).map(toRecord);
   }
 
-  /**
-   * Marks a codebase as being indexed with these settings, creating it if new.
-   * With `reset`, its files and chunks are dropped first (a forced re-index).
-   */
-  beginIndexing(root: string, settings: IndexSettings, reset: boolean): CodebaseRecord {
+  /** Ids of codebases whose deletion was started and not finished (the process doing it died or was deposed). */
+  pendingDeletions(): number[] {
+    return (this.connection.statement(`SELECT id FROM codebases WHERE root GLOB '${TOMBSTONE}*' ORDER BY id`).all() as { id: number }[]).map((row) => row.id);
+  }
+
+  /** Marks a codebase as being indexed with these settings, creating it if new. */
+  beginIndexing(root: string, settings: IndexSettings): CodebaseRecord {
     const { connection } = this;
     return connection.transaction(() => {
       const now = Date.now();
       const existing = this.byRoot(root);
-      if (existing && reset) this.contents.deleteAll(existing.id);
       if (existing) {
         connection
           .statement(
             `UPDATE codebases SET status = 'indexing', settings = ?, processed_files = 0, total_files = 0,
-               message = '', started_at = ?, finished_at = NULL, updated_at = ?, writer_epoch = ? WHERE id = ?`,
+               message = '', started_at = ?, finished_at = NULL, ${BUMP_VERSION}, writer_epoch = ? WHERE id = ?`,
           )
           .run(JSON.stringify(settings), now, now, connection.writerEpoch, existing.id);
       } else {
@@ -88,14 +92,13 @@ export class CodebaseTable {
       }
       const record = this.byRoot(root)!;
       connection.db.exec(ftsTableSql(ftsTableName(record.id)));
-      if (reset) this.contents.refreshCounts(record.id);
-      return this.byId(record.id)!;
+      return record;
     });
   }
 
   setProgress(id: number, totalFiles: number, processedFiles: number): void {
     this.connection.transaction(() => {
-      this.connection.statement('UPDATE codebases SET total_files = ?, processed_files = ?, updated_at = ? WHERE id = ?').run(totalFiles, processedFiles, Date.now(), id);
+      this.connection.statement(`UPDATE codebases SET total_files = ?, processed_files = ?, ${BUMP_VERSION} WHERE id = ?`).run(totalFiles, processedFiles, Date.now(), id);
     });
   }
 
@@ -103,15 +106,31 @@ export class CodebaseTable {
     this.connection.transaction(() => {
       this.contents.refreshCounts(id);
       const now = Date.now();
-      this.connection.statement('UPDATE codebases SET status = ?, message = ?, finished_at = ?, updated_at = ? WHERE id = ?').run(status, message, now, now, id);
+      this.connection.statement(`UPDATE codebases SET status = ?, message = ?, finished_at = ?, ${BUMP_VERSION} WHERE id = ?`).run(status, message, now, now, id);
     });
   }
 
-  /** Removes a codebase and everything indexed for it. Embedding cache entries stay (they are keyed by content). */
-  delete(id: number): void {
+  /**
+   * First step of deleting a codebase, in one transaction: its row is renamed
+   * to a tombstone (no path can be one, so no lookup finds it, and indexing
+   * it again starts a new codebase) and its search table is dropped. Its
+   * files and chunks then go in batches (`ContentTable.deleteSome`), and
+   * `finishDelete` removes the row; a leader that dies in between leaves the
+   * tombstone for the next one to finish.
+   */
+  beginDelete(id: number): void {
     this.connection.transaction(() => {
-      this.contents.deleteAll(id);
       this.connection.db.exec(`DROP TABLE IF EXISTS ${ftsTableName(id)}`);
+      this.contents.beginDelete(id);
+      this.connection
+        .statement(`UPDATE codebases SET root = ? || id || ':' || root, status = 'failed', message = 'being deleted', ${BUMP_VERSION} WHERE id = ? AND root NOT GLOB '${TOMBSTONE}*'`)
+        .run(TOMBSTONE, Date.now(), id);
+    });
+  }
+
+  /** Last step of deleting a codebase: the row goes once its files and chunks have. */
+  finishDelete(id: number): void {
+    this.connection.transaction(() => {
       this.connection.statement('DELETE FROM codebases WHERE id = ?').run(id);
     });
   }

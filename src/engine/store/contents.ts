@@ -1,7 +1,10 @@
 import type { StoreConnection } from './connection.ts';
 import type { FileUpdate, StoredFile } from './records.ts';
-import { ftsTableName, ftsTableSql } from './schema.ts';
+import { BUMP_VERSION, ftsTableName } from './schema.ts';
 import type { SymbolTable } from './symbols.ts';
+
+/** A file's format version, when its writer recorded itself in `writers`; 0 (redo it) when an older Baton wrote it. */
+const TRUSTED_FORMAT = 'CASE WHEN w.epoch IS NULL THEN 0 ELSE f.format_version END';
 
 /** The files and chunks of each codebase, with their search terms and symbols: written in atomic batches. */
 export class ContentTable {
@@ -14,14 +17,25 @@ export class ContentTable {
   }
 
   storedFiles(codebaseId: number): Map<string, StoredFile> {
-    const rows = this.connection.statement('SELECT id, path, size, mtime_ms, hash FROM files WHERE codebase_id = ?').all(codebaseId) as unknown as {
-      id: number;
-      path: string;
-      size: number;
-      mtime_ms: number;
-      hash: string;
-    }[];
-    return new Map(rows.map((row) => [row.path, { id: row.id, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash }]));
+    const rows = this.connection
+      .statement(`SELECT f.id, f.path, f.size, f.mtime_ms, f.hash, ${TRUSTED_FORMAT} AS format_version, f.format_options
+        FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch WHERE f.codebase_id = ?`)
+      .all(codebaseId) as unknown as { id: number; path: string; size: number; mtime_ms: number; hash: string; format_version: number; format_options: string }[];
+    return new Map(
+      rows.map((row) => [
+        row.path,
+        { id: row.id, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash, formatVersion: row.format_version, formatOptions: row.format_options },
+      ]),
+    );
+  }
+
+  /** How many files of a codebase were not chunked with this format (version below it, or other options). */
+  countOutdated(codebaseId: number, version: number, options: string): number {
+    const row = this.connection
+      .statement(`SELECT count(*) AS n FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch
+        WHERE f.codebase_id = ? AND (${TRUSTED_FORMAT} < ? OR f.format_options <> ?)`)
+      .get(codebaseId, version, options) as { n: number };
+    return row.n;
   }
 
   /**
@@ -35,22 +49,32 @@ export class ContentTable {
       for (const path of deletedPaths) this.deleteFile(codebaseId, fts, path);
       for (const update of updates) this.writeFile(codebaseId, fts, update);
       this.refreshCounts(codebaseId);
+      // Every batch moves the codebase's version: other processes' caches of its terms and vectors key on it.
+      this.connection.statement(`UPDATE codebases SET ${BUMP_VERSION} WHERE id = ?`).run(Date.now(), codebaseId);
       if (progress) {
-        this.connection
-          .statement('UPDATE codebases SET total_files = ?, processed_files = ?, updated_at = ? WHERE id = ?')
-          .run(progress.total, progress.processed, Date.now(), codebaseId);
+        this.connection.statement('UPDATE codebases SET total_files = ?, processed_files = ? WHERE id = ?').run(progress.total, progress.processed, codebaseId);
       }
     });
   }
 
-  /** Drops every file and chunk of a codebase and gives it an empty search table. Call inside a transaction. */
-  deleteAll(codebaseId: number): void {
-    const fts = ftsTableName(codebaseId);
-    this.connection.db.exec(`DROP TABLE IF EXISTS ${fts}`);
-    this.symbols.deleteAll(codebaseId);
-    this.connection.statement('DELETE FROM chunks WHERE codebase_id = ?').run(codebaseId);
-    this.connection.statement('DELETE FROM files WHERE codebase_id = ?').run(codebaseId);
-    this.connection.db.exec(ftsTableSql(fts));
+  /**
+   * Deletes up to `limit` chunks, or once none are left up to `limit` files,
+   * of a codebase whose search table is gone (see CodebaseTable.beginDelete),
+   * in one transaction. Returns how many rows went: 0 when nothing is left.
+   */
+  deleteSome(codebaseId: number, limit: number): number {
+    return this.connection.transaction(() => {
+      const chunks = this.connection
+        .statement('DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE codebase_id = ? LIMIT ?)')
+        .run(codebaseId, limit).changes;
+      if (Number(chunks) > 0) return Number(chunks);
+      return Number(this.connection.statement('DELETE FROM files WHERE id IN (SELECT id FROM files WHERE codebase_id = ? LIMIT ?)').run(codebaseId, limit).changes);
+    });
+  }
+
+  /** First step of deleting a codebase, with its search table: its symbols' search table and state go too (rows go with their files). */
+  beginDelete(codebaseId: number): void {
+    this.symbols.dropCodebase(codebaseId);
   }
 
   /** Sets a codebase's file and chunk counts from its rows. Call inside a transaction. */
@@ -79,24 +103,26 @@ export class ContentTable {
     if (existing) {
       this.deleteChunksOf(fts, existing.id);
       connection
-        .statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, chunk_count = ?, writer_epoch = ? WHERE id = ?')
-        .run(update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, epoch, existing.id);
+        .statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, role = ?, chunk_count = ?, format_version = ?, format_options = ?, writer_epoch = ? WHERE id = ?')
+        .run(update.size, update.mtimeMs, update.hash, update.language, update.role, update.chunks.length, update.formatVersion, update.formatOptions, epoch, existing.id);
       fileId = existing.id;
     } else {
       const inserted = connection
-        .statement('INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, chunk_count, writer_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(codebaseId, update.path, update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, epoch);
+        .statement(
+          'INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, role, chunk_count, format_version, format_options, writer_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(codebaseId, update.path, update.size, update.mtimeMs, update.hash, update.language, update.role, update.chunks.length, update.formatVersion, update.formatOptions, epoch);
       fileId = Number(inserted.lastInsertRowid);
     }
     const insertChunk = connection.statement(
-      'INSERT INTO chunks(codebase_id, file_id, start_line, end_line, symbols, content, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO chunks(codebase_id, file_id, start_line, end_line, symbols, content, content_hash, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertTerms = connection.statement(`INSERT INTO ${fts}(rowid, symbols, path, body, ext) VALUES (?, ?, ?, ?, ?)`);
     for (const chunk of update.chunks) {
-      const { lastInsertRowid } = insertChunk.run(codebaseId, fileId, chunk.startLine, chunk.endLine, chunk.symbols, chunk.content, chunk.contentHash);
+      const { lastInsertRowid } = insertChunk.run(codebaseId, fileId, chunk.startLine, chunk.endLine, chunk.symbols, chunk.content, chunk.contentHash, chunk.role ?? null);
       insertTerms.run(lastInsertRowid, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
     }
-    this.symbols.replaceFile(codebaseId, fileId, update.path, update.symbols, existing !== undefined);
+    this.symbols.replaceFile(codebaseId, fileId, update.role, update.hash, update.symbols, existing !== undefined);
   }
 
   private deleteFile(codebaseId: number, fts: string, path: string): void {

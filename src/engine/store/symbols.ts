@@ -1,6 +1,7 @@
+import type { FileRole } from '../../protocol/roles.ts';
 import { encodeDefinitions, encodeReferences, searchDocument } from '../symbols/codec.ts';
 import type { FileSymbols } from '../symbols/symbol.ts';
-import { isTestPath } from '../symbols/test-paths.ts';
+import { isSecondary } from '../symbols/file-rank.ts';
 import type { StoreConnection } from './connection.ts';
 import { SYMBOLS_VERSION, symbolSearchTableName, symbolSearchTableSql } from './schema.ts';
 
@@ -9,6 +10,8 @@ export interface StoredFileSymbols {
   readonly fileId: number;
   readonly path: string;
   readonly language: string;
+  /** Null in rows written before roles were stored. */
+  readonly role: FileRole | null;
   /** See codec.ts for both encodings. */
   readonly definitions: string;
   readonly references: string;
@@ -48,14 +51,17 @@ export class SymbolTable {
    * Replaces a file's symbols (`undefined`: it has none, e.g. it became
    * binary). `existed`: the file had a row before, so it may have symbols to drop.
    */
-  replaceFile(codebaseId: number, fileId: number, path: string, symbols: FileSymbols | undefined, existed: boolean): void {
+  replaceFile(codebaseId: number, fileId: number, role: FileRole, hash: string, symbols: FileSymbols | undefined, existed: boolean): void {
     if (existed) this.deleteFile(codebaseId, fileId);
     if (!symbols) return;
     const { connection } = this;
+    const table = symbolSearchTableName(codebaseId);
     connection
-      .statement('INSERT INTO file_symbols(file_id, definitions, refs) VALUES (?, ?, ?)')
-      .run(fileId, encodeDefinitions(symbols.definitions), encodeReferences(symbols.references));
-    connection.statement(`INSERT INTO ${symbolSearchTableName(codebaseId)}(rowid, terms) VALUES (?, ?)`).run(fileId, searchDocument(symbols, isTestPath(path)));
+      .statement('INSERT INTO file_symbols(file_id, hash, definitions, refs) VALUES (?, ?, ?, ?)')
+      .run(fileId, hash, encodeDefinitions(symbols.definitions), encodeReferences(symbols.references));
+    // A document an older Baton left (it does not know this table) under a reused file id goes first.
+    if (!existed) connection.statement(`DELETE FROM ${table} WHERE rowid = ?`).run(fileId);
+    connection.statement(`INSERT INTO ${table}(rowid, terms) VALUES (?, ?)`).run(fileId, searchDocument(symbols, isSecondary(role)));
   }
 
   /** Drops a file's symbols. Call inside a transaction, before the file row goes. */
@@ -66,12 +72,10 @@ export class SymbolTable {
     }
   }
 
-  /** Drops every symbol of a codebase and its completeness mark. Call inside a transaction, before its files go. */
-  deleteAll(codebaseId: number): void {
-    const { connection } = this;
-    connection.db.exec(`DROP TABLE IF EXISTS ${symbolSearchTableName(codebaseId)}`);
-    connection.statement('DELETE FROM file_symbols WHERE file_id IN (SELECT id FROM files WHERE codebase_id = ?)').run(codebaseId);
-    connection.statement('DELETE FROM symbol_state WHERE codebase_id = ?').run(codebaseId);
+  /** Drops a codebase's symbol search table and completeness mark (its rows go with its files). Call inside a transaction. */
+  dropCodebase(codebaseId: number): void {
+    this.connection.db.exec(`DROP TABLE IF EXISTS ${symbolSearchTableName(codebaseId)}`);
+    this.connection.statement('DELETE FROM symbol_state WHERE codebase_id = ?').run(codebaseId);
   }
 
   /** Records that a full run gave every file of the codebase its symbols. */
@@ -89,6 +93,14 @@ export class SymbolTable {
   }
 
   // ── reads ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Whether the database has the symbol table at all: a follower may read a
+   * database that no leader of this version has migrated yet.
+   */
+  available(): boolean {
+    return this.connection.statement("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'file_symbols'").get() !== undefined;
+  }
 
   state(codebaseId: number): SymbolState {
     const row = this.connection.statement('SELECT version FROM symbol_state WHERE codebase_id = ?').get(codebaseId) as { version: number } | undefined;
@@ -128,8 +140,8 @@ export class SymbolTable {
     const references = withReferences ? 's.refs' : "''";
     return this.connection
       .statement(
-        `SELECT s.file_id AS fileId, f.path AS path, f.language AS language, s.definitions AS definitions, ${references} AS "references"
-         FROM file_symbols s JOIN files f ON f.id = s.file_id WHERE s.file_id IN (${placeholders})`,
+        `SELECT s.file_id AS fileId, f.path AS path, f.language AS language, f.role AS role, s.definitions AS definitions, ${references} AS "references"
+         FROM file_symbols s JOIN files f ON f.id = s.file_id AND f.hash = s.hash WHERE s.file_id IN (${placeholders})`,
       )
       .all(...fileIds) as unknown as StoredFileSymbols[];
   }
@@ -138,20 +150,21 @@ export class SymbolTable {
   ofPath(codebaseId: number, path: string): StoredFileSymbols | undefined {
     return this.connection
       .statement(
-        `SELECT s.file_id AS fileId, f.path AS path, f.language AS language, s.definitions AS definitions, s.refs AS "references"
-         FROM files f JOIN file_symbols s ON s.file_id = f.id WHERE f.codebase_id = ? AND f.path = ?`,
+        `SELECT s.file_id AS fileId, f.path AS path, f.language AS language, f.role AS role, s.definitions AS definitions, s.refs AS "references"
+         FROM files f JOIN file_symbols s ON s.file_id = f.id AND s.hash = f.hash WHERE f.codebase_id = ? AND f.path = ?`,
       )
       .get(codebaseId, path) as StoredFileSymbols | undefined;
   }
 
-  /** The encoded definitions of the file of each chunk (for the enclosing symbol of search results). */
-  definitionsOfChunks(chunkIds: readonly number[]): Map<number, string> {
-    if (chunkIds.length === 0) return new Map();
-    const placeholders = chunkIds.map(() => '?').join(',');
+  /** The encoded definitions of these files (those whose symbols are current), by file id. */
+  definitionsOfFiles(fileIds: readonly number[]): Map<number, string> {
+    if (fileIds.length === 0) return new Map();
+    if (!this.available()) return new Map();
+    const placeholders = fileIds.map(() => '?').join(',');
     const rows = this.connection.db
-      .prepare(`SELECT c.id AS chunkId, s.definitions AS definitions FROM chunks c JOIN file_symbols s ON s.file_id = c.file_id WHERE c.id IN (${placeholders})`)
-      .all(...chunkIds) as { chunkId: number; definitions: string }[];
-    return new Map(rows.map((row) => [row.chunkId, row.definitions]));
+      .prepare(`SELECT s.file_id AS fileId, s.definitions AS definitions FROM file_symbols s JOIN files f ON f.id = s.file_id AND f.hash = s.hash WHERE s.file_id IN (${placeholders})`)
+      .all(...fileIds) as { fileId: number; definitions: string }[];
+    return new Map(rows.map((row) => [row.fileId, row.definitions]));
   }
 
   /** The chunks of a file that cover lines first..last (for the text of those lines). */

@@ -1,4 +1,4 @@
-import type { ChunkHit, IndexStore } from '../store/index-store.ts';
+import type { IndexStore } from '../store/index-store.ts';
 import { decodeDefinitions } from './codec.ts';
 import type { SymbolDefinition, SymbolKind } from './symbol.ts';
 
@@ -32,18 +32,19 @@ export function definitionOfChunk(definitions: readonly SymbolDefinition[], star
   return best;
 }
 
-/** For each search hit, the symbol (name, kind) its chunk belongs to, when its file has symbols. */
-export function enclosingSymbols(store: IndexStore, hits: readonly ChunkHit[]): Map<number, { name: string; kind: SymbolKind }> {
-  const found = new Map<number, { name: string; kind: SymbolKind }>();
-  const byChunk = store.symbols.definitionsOfChunks(hits.map((hit) => hit.chunkId));
-  const decoded = new Map<string, SymbolDefinition[]>();
-  for (const hit of hits) {
-    const encoded = byChunk.get(hit.chunkId);
-    if (!encoded) continue;
-    let definitions = decoded.get(encoded);
-    if (!definitions) decoded.set(encoded, (definitions = decodeDefinitions(encoded)));
-    const definition = definitionOfChunk(definitions, hit.startLine, hit.endLine);
-    if (definition) found.set(hit.chunkId, { name: definition.name, kind: definition.kind });
-  }
-  return found;
+/** For each search result (a file's line range), the symbol (name, kind) it is about, when its file has symbols. */
+export function enclosingSymbols(
+  store: IndexStore,
+  results: readonly { readonly fileId: number; readonly startLine: number; readonly endLine: number }[],
+): ({ name: string; kind: SymbolKind } | undefined)[] {
+  const byFile = store.symbols.definitionsOfFiles([...new Set(results.map((result) => result.fileId))]);
+  const decoded = new Map<number, SymbolDefinition[]>();
+  return results.map((result) => {
+    const encoded = byFile.get(result.fileId);
+    if (encoded === undefined) return undefined;
+    let definitions = decoded.get(result.fileId);
+    if (!definitions) decoded.set(result.fileId, (definitions = decodeDefinitions(encoded)));
+    const definition = definitionOfChunk(definitions, result.startLine, result.endLine);
+    return definition ? { name: definition.name, kind: definition.kind } : undefined;
+  });
 }

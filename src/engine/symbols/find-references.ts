@@ -1,10 +1,11 @@
+import type { FileRole } from '../../protocol/roles.ts';
 import type { IndexStore, StoredFileSymbols } from '../store/index-store.ts';
 import { TERM, decodeDefinitions, definitionsNamed, familyDigit, referenceLines, termSafe, type TermFamily } from './codec.ts';
 import { innermostAt } from './enclosing.ts';
 import { displayLine, lineTexts } from './source-lines.ts';
 import type { SymbolContext } from './symbol-context.ts';
 import type { SymbolDefinition, SymbolKind } from './symbol.ts';
-import { isTestPath } from './test-paths.ts';
+import { isSecondary, roleOf } from './file-rank.ts';
 
 export interface FindReferencesOptions {
   readonly limit: number;
@@ -25,8 +26,8 @@ export interface ReferenceMatch {
   readonly definition: boolean;
   /** The innermost definition the line is in (for a definition: the one it is in). */
   readonly enclosing?: { readonly name: string; readonly kind: SymbolKind; readonly line: number };
-  /** The file is a test, fixture or benchmark. */
-  readonly test: boolean;
+  /** The file's role; tests, examples and generated code come after the codebase's own code. */
+  readonly role: FileRole;
 }
 
 const PAGE = 64;
@@ -55,7 +56,8 @@ interface FileUses {
  * Where `name` is used, by name (no type resolution: every identifier
  * spelled so, in code, not comments or strings). Files that define the name
  * come first, then files that use it in its exact spelling, then files that
- * only use it in another case; source files before tests; lines in order.
+ * only use it in another case; the codebase's own code before tests, examples
+ * and generated code; lines in order.
  */
 export function findReferences(
   store: IndexStore,
@@ -133,7 +135,7 @@ export function findReferences(
 function candidates(store: IndexStore, fileIds: readonly number[], context: SymbolContext): Candidate[] {
   const byId = new Map(store.symbols.ofFiles(fileIds).map((file) => [file.fileId, file]));
   const ordered = fileIds.map((id) => byId.get(id)).filter((file): file is StoredFileSymbols => !!file && context.inScope(file.path));
-  ordered.sort((a, b) => Number(isTestPath(a.path)) - Number(isTestPath(b.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  ordered.sort((a, b) => Number(isSecondary(roleOf(a))) - Number(isSecondary(roleOf(b))) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return ordered.map((file) => {
     let decoded: SymbolDefinition[] | undefined;
     return {
@@ -159,7 +161,7 @@ function toResults(store: IndexStore, candidate: Candidate, occurrences: readonl
   if (occurrences.length === 0) return [];
   const lines = occurrences.map((occurrence) => occurrence.line);
   const texts = lineTexts(store, candidate.file.fileId, Math.min(...lines), Math.max(...lines));
-  const test = isTestPath(candidate.file.path);
+  const role = roleOf(candidate.file);
   return occurrences.map(({ line, exactCase }) => {
     const enclosing = innermostAt(candidate.definitions(), line);
     return {
@@ -170,7 +172,7 @@ function toResults(store: IndexStore, candidate: Candidate, occurrences: readonl
       exactCase,
       definition: false,
       ...(enclosing ? { enclosing: { name: enclosing.name, kind: enclosing.kind, line: enclosing.line } } : {}),
-      test,
+      role,
     };
   });
 }
@@ -188,6 +190,6 @@ function definitionResult(store: IndexStore, candidate: Candidate, definition: S
     exactCase: true,
     definition: true,
     ...(outer ? { enclosing: { name: outer.name, kind: outer.kind, line: outer.line } } : {}),
-    test: isTestPath(candidate.file.path),
+    role: roleOf(candidate.file),
   };
 }

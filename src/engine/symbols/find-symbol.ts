@@ -1,10 +1,11 @@
+import type { FileRole } from '../../protocol/roles.ts';
 import type { IndexStore, StoredFileSymbols } from '../store/index-store.ts';
 import { TERM, definitionsNamed, familyDigit, termSafe, type TermFamily } from './codec.ts';
 import { MATCH_TIERS, humpInitials, matchesInTier, queryHumps, type MatchTier } from './name-match.ts';
 import { displayLine, lineTexts } from './source-lines.ts';
 import type { SymbolContext } from './symbol-context.ts';
 import type { SymbolDefinition, SymbolKind } from './symbol.ts';
-import { isTestPath } from './test-paths.ts';
+import { roleOf } from './file-rank.ts';
 
 export interface FindSymbolOptions {
   readonly kind?: SymbolKind | undefined;
@@ -29,8 +30,8 @@ export interface SymbolMatch {
   /** The line of the name, trimmed. */
   readonly signature: string;
   readonly match: MatchTier;
-  /** The file is a test, fixture or benchmark. */
-  readonly test: boolean;
+  /** The file's role; tests, examples and generated code come after the codebase's own code. */
+  readonly role: FileRole;
   readonly source?: string;
   readonly sourceTruncated?: boolean;
 }
@@ -50,7 +51,8 @@ const MAX_SOURCE_CHARS = 16_000;
 /**
  * Definitions matching `name`, best first: exact spelling, then other case,
  * then longer names starting with it, then camel humps (`SHCT` →
- * StreamableHTTPClientTransport); within each, source files before tests.
+ * StreamableHTTPClientTransport); within each, the codebase's own code
+ * before tests, examples and generated code.
  * Each tier is an index lookup that stops once the limit is reached.
  */
 export function findSymbols(store: IndexStore, context: SymbolContext, name: string, options: FindSymbolOptions): { results: SymbolMatch[]; truncated: boolean } {
@@ -136,9 +138,9 @@ function matchesIn(files: readonly StoredFileSymbols[], context: SymbolContext, 
   const accepts = nameFilter(name, tier);
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     if (!context.inScope(file.path)) continue;
-    const test = isTestPath(file.path);
+    const role = roleOf(file);
     for (const definition of definitionsNamed(file.definitions, accepts)) {
-      if (!kind || definition.kind === kind) found.push(toMatch(definition, file, tier, test));
+      if (!kind || definition.kind === kind) found.push(toMatch(definition, file, tier, role));
     }
   }
   return found;
@@ -152,7 +154,7 @@ function nameFilter(query: string, tier: MatchTier): (name: string) => boolean {
   return (name) => quick(name) && matchesInTier(name, query, tier);
 }
 
-function toMatch(definition: SymbolDefinition, file: StoredFileSymbols, tier: MatchTier, test: boolean): Found {
+function toMatch(definition: SymbolDefinition, file: StoredFileSymbols, tier: MatchTier, role: FileRole): Found {
   return {
     name: definition.name,
     kind: definition.kind,
@@ -164,7 +166,7 @@ function toMatch(definition: SymbolDefinition, file: StoredFileSymbols, tier: Ma
     endLine: definition.endLine,
     language: file.language,
     match: tier,
-    test,
+    role,
   };
 }
 

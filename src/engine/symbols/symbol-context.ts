@@ -32,6 +32,12 @@ export function symbolContext(store: IndexStore, input: string): SymbolContext {
   const resolved = resolveCodebase(store, input);
   if (!resolved) throw new UserError(`${absolutePath(input)} is not indexed. Index it first with index_codebase, then ask again.`);
   const { codebase, subfolder } = resolved;
+  if (!store.symbols.available()) {
+    throw new UserError(
+      `the index of ${codebase.root} has no symbol table yet: the Baton that maintains it is older than this one. ` +
+        'Reload the windows (or restart the agents) running the older Baton; the index gets its symbols on its next index run. search_code works meanwhile.',
+    );
+  }
   const state = store.symbols.state(codebase.id);
   if (!state.present && codebase.status !== 'indexing') {
     throw new UserError(
