@@ -92,6 +92,7 @@ export class CodebaseTable {
       }
       const record = this.byRoot(root)!;
       connection.db.exec(ftsTableSql(ftsTableName(record.id)));
+      if (!existing) this.contents.dropSymbols(record.id);
       return record;
     });
   }
@@ -121,7 +122,7 @@ export class CodebaseTable {
   beginDelete(id: number): void {
     this.connection.transaction(() => {
       this.connection.db.exec(`DROP TABLE IF EXISTS ${ftsTableName(id)}`);
-      this.contents.beginDelete(id);
+      this.contents.dropSymbols(id);
       this.connection
         .statement(`UPDATE codebases SET root = ? || id || ':' || root, status = 'failed', message = 'being deleted', ${BUMP_VERSION} WHERE id = ? AND root NOT GLOB '${TOMBSTONE}*'`)
         .run(TOMBSTONE, Date.now(), id);

@@ -72,8 +72,12 @@ export class ContentTable {
     });
   }
 
-  /** First step of deleting a codebase, with its search table: its symbols' search table and state go too (rows go with their files). */
-  beginDelete(codebaseId: number): void {
+  /**
+   * Drops a codebase's symbol search table and completeness mark: when it is
+   * deleted (its symbol rows go with its files), and when a codebase is created
+   * under the id of one an older Baton deleted (it leaves that table behind).
+   */
+  dropSymbols(codebaseId: number): void {
     this.symbols.dropCodebase(codebaseId);
   }
 

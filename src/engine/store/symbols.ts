@@ -59,8 +59,6 @@ export class SymbolTable {
     connection
       .statement('INSERT INTO file_symbols(file_id, hash, definitions, refs) VALUES (?, ?, ?, ?)')
       .run(fileId, hash, encodeDefinitions(symbols.definitions), encodeReferences(symbols.references));
-    // A document an older Baton left (it does not know this table) under a reused file id goes first.
-    if (!existed) connection.statement(`DELETE FROM ${table} WHERE rowid = ?`).run(fileId);
     connection.statement(`INSERT INTO ${table}(rowid, terms) VALUES (?, ?)`).run(fileId, searchDocument(symbols, isSecondary(role)));
   }
 

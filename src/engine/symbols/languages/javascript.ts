@@ -14,10 +14,11 @@ const VALUE_CARRIERS = new Set([
 const MAX_VALUE_DEPTH = 10;
 /**
  * What a definition inside a function body or an expression needs in its
- * code: a function, a class, a type (an arrow's `=>` only at top level). The
+ * code: a function, a class, an interface, enum or namespace (an arrow's `=>`
+ * only at top level; not `type`, which is mostly a property name). The
  * reference scan notes where they are; subtrees without one are not walked.
  */
-export const JAVASCRIPT_DEFINITION_WORDS: ReadonlySet<string> = new Set(['=>', 'function', 'class', 'type', 'interface', 'enum', 'namespace']);
+export const JAVASCRIPT_DEFINITION_WORDS: ReadonlySet<string> = new Set(['=>', 'function', 'class', 'interface', 'enum', 'namespace']);
 
 /**
  * Statements whose blocks hold declarations of the scope around them: at top
