@@ -10,6 +10,7 @@ import type { IndexProgress } from '../protocol/progress.ts';
 import type { Logger } from '../server/logger.ts';
 import { endpointFor, homeFiles, prepareHome, removeDeadEndpoints, type HomeFiles } from './home.ts';
 import { LeaderConnection } from './leader-connection.ts';
+import { startDuties, stopDuties, type LeaderDuty } from './leader-duties.ts';
 import { LeaderEndpoint } from './leader-endpoint.ts';
 import { answerFollower, type LeaderServiceContext } from './leader-service.ts';
 import { readLeaderRecord, writeLeaderRecord } from './leader-record.ts';
@@ -65,6 +66,7 @@ export class Coordinator {
   private readonly relay = new ProgressRelay();
   private readonly settledWaiters = new Set<() => void>();
   private readonly stallWatch = new StallWatch();
+  private readonly duties = new Set<LeaderDuty>();
   private readonly service: LeaderServiceContext;
 
   constructor(options: CoordinatorOptions) {
@@ -131,6 +133,12 @@ export class Coordinator {
   onResign(listener: (epoch: number) => void): () => void {
     this.resignListeners.add(listener);
     return () => this.resignListeners.delete(listener);
+  }
+
+  /** A background job of the leader (see LeaderDuty): runs for as long as this process holds the seat. */
+  addLeaderDuty(duty: LeaderDuty): void {
+    this.duties.add(duty);
+    if (this.role === 'leader' && this.currentLeader) startDuties([duty], this.currentLeader.epoch, this.log);
   }
 
   /** Progress of every run, wherever it runs: here when leader, the leader's broadcast when follower. */
@@ -204,6 +212,7 @@ export class Coordinator {
     if (epoch !== expectedEpoch) writeLeaderRecord(this.files.leaderRecord, self);
     this.engine.store.setWriteFence(this.fenceFor(epoch), epoch);
     this.changeRole('leader', self, replaced && replaced.pid !== process.pid ? replaced : undefined);
+    startDuties(this.duties, epoch, this.log);
     removeDeadEndpoints(this.files, isProcessAlive);
     void this.engine
       .resumeInterrupted((root, error) => this.log.warn(`could not resume indexing ${root}: ${errorMessage(error)}`))
@@ -277,6 +286,7 @@ export class Coordinator {
   /** Gives everything up in the order that lets followers take over at once: the seat, then the endpoint. */
   private async resign(): Promise<void> {
     const epoch = this.currentLeader?.epoch ?? 0;
+    stopDuties(this.duties, this.log);
     for (const listener of this.resignListeners) listener(epoch);
     this.role = 'starting';
     this.engine.store.setWriteFence(refuseAllWrites);

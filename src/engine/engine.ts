@@ -22,10 +22,12 @@ export type { StatusName, StatusReport } from './status.ts';
  */
 export class Engine {
   readonly store: IndexStore;
+  readonly config: EngineConfig;
   private readonly runs: IndexRuns;
   private readonly searcher: Searcher;
 
   constructor(config: EngineConfig, options: { store?: IndexStore; chunker?: Chunker; embedder?: Embedder } = {}) {
+    this.config = config;
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
     this.searcher = new Searcher(this.store, embedder);

@@ -5,6 +5,7 @@
  * read results through the same types.
  */
 import { z } from 'zod';
+import { watchSummarySchema } from './watch-state.ts';
 
 export const TOOL_NAMES = {
   index: 'index_codebase',
@@ -81,6 +82,10 @@ export const searchResultSchema = z.object({
   language: z.string(),
   score: z.number(),
   content: z.string(),
+  stale: z
+    .boolean()
+    .optional()
+    .describe('The file changed on disk after it was indexed and is being re-indexed; these lines were checked against the file and are still there.'),
 });
 
 export const searchOutput = {
@@ -89,6 +94,10 @@ export const searchOutput = {
   mode: z.enum(['lexical', 'hybrid']),
   indexStatus: z.enum(STATUS_NAMES),
   results: z.array(searchResultSchema),
+  leftOut: z
+    .number()
+    .optional()
+    .describe('Results left out because their file was deleted or changed on disk since it was indexed (it is being re-indexed; search again in a moment).'),
 };
 
 export const clearOutput = {
@@ -108,6 +117,9 @@ export const statusOutput = {
   fileCount: z.number(),
   chunkCount: z.number(),
   message: z.string(),
+  watch: watchSummarySchema
+    .optional()
+    .describe('How changes on disk reach the index: "watching" (change events), "polling" (with the reason), "off", or "none" (no Baton server is running to watch).'),
 };
 
 type Shape<T extends z.ZodRawShape> = z.infer<z.ZodObject<T>>;

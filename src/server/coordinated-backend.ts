@@ -1,10 +1,12 @@
 import type { Coordinator } from '../coordination/coordinator.ts';
 import type { Engine } from '../engine/engine.ts';
 import { canonicalFolder } from '../engine/paths.ts';
+import { DEFAULT_REFRESH_BUDGET_MS, FreshnessCheck } from '../engine/search/freshness.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
 import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
 import type { IndexAccepted, ToolBackend } from './backend.ts';
 import { RunTracker } from './run-tracker.ts';
+import { NOT_WATCHED, readWatchSummaries } from './watch-record.ts';
 
 /**
  * The tools in a process that takes part in the election. Reads (search,
@@ -15,10 +17,17 @@ import { RunTracker } from './run-tracker.ts';
 export class CoordinatedBackend implements ToolBackend {
   private readonly engine: Engine;
   private readonly coordinator: Coordinator;
+  private readonly freshness: FreshnessCheck;
 
-  constructor(engine: Engine, coordinator: Coordinator) {
+  /** `refreshBudgetMs`: how long a search may wait for changed result files to be re-indexed (see FreshnessCheck). */
+  constructor(engine: Engine, coordinator: Coordinator, refreshBudgetMs = DEFAULT_REFRESH_BUDGET_MS) {
     this.engine = engine;
     this.coordinator = coordinator;
+    this.freshness = new FreshnessCheck(engine.store.stamps, {
+      refresh: (root, files) => this.refresh(root, files),
+      budgetMs: refreshBudgetMs,
+      maxFileBytes: engine.config.maxFileBytes,
+    });
   }
 
   /** `joinRunning`: wait for a run already going on this folder instead of refusing (the CLI does). */
@@ -71,11 +80,18 @@ export class CoordinatedBackend implements ToolBackend {
   }
 
   async search(input: SearchToolInput): Promise<SearchToolOutput> {
-    const response = await this.engine.search(input.path, input.query, {
-      limit: input.limit ?? SEARCH_LIMIT_DEFAULT,
-      extensionFilter: input.extensionFilter,
-    });
-    return { path: response.root, query: input.query, mode: response.mode, indexStatus: response.codebaseStatus, results: response.results };
+    // Result files that changed on disk are re-indexed (here or at the leader) or vouched for line by line.
+    const response = await this.freshness.search(() =>
+      this.engine.search(input.path, input.query, { limit: input.limit ?? SEARCH_LIMIT_DEFAULT, extensionFilter: input.extensionFilter }),
+    );
+    return {
+      path: response.root,
+      query: input.query,
+      mode: response.mode,
+      indexStatus: response.codebaseStatus,
+      results: response.results,
+      ...(response.leftOut > 0 ? { leftOut: response.leftOut } : {}),
+    };
   }
 
   async status(path: string): Promise<StatusToolOutput> {
@@ -90,6 +106,7 @@ export class CoordinatedBackend implements ToolBackend {
       fileCount: report.fileCount,
       chunkCount: report.chunkCount,
       message: report.message,
+      ...(report.root ? { watch: readWatchSummaries(this.engine.config.home).get(report.root) ?? NOT_WATCHED } : {}),
     };
   }
 }

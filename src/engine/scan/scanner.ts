@@ -106,7 +106,7 @@ export async function scanCodebase(root: string, options: ScanOptions): Promise<
   return { files, indexableCount, overLimit: indexableCount > options.maxFiles, countsByTopFolder, skips };
 }
 
-async function withIgnoreFiles(chain: IgnoreChain, absolute: string, relative: string, entries: Dirent[]): Promise<IgnoreChain> {
+export async function withIgnoreFiles(chain: IgnoreChain, absolute: string, relative: string, entries: Dirent[]): Promise<IgnoreChain> {
   let result = chain;
   for (const name of IGNORE_FILE_NAMES) {
     if (!entries.some((entry) => entry.name === name && entry.isFile())) continue;

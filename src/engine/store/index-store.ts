@@ -4,6 +4,7 @@ import { CodebaseTable } from './codebases.ts';
 import { StoreConnection, type WriteFence } from './connection.ts';
 import { ContentTable } from './contents.ts';
 import { EpochTable } from './epochs.ts';
+import { FileStamps } from './file-stamps.ts';
 import { VectorTable } from './vectors.ts';
 
 export type { WriteFence } from './connection.ts';
@@ -22,6 +23,7 @@ export class IndexStore {
   readonly search: ChunkSearch;
   readonly vectors: VectorTable;
   readonly epochs: EpochTable;
+  readonly stamps: FileStamps;
   private readonly connection: StoreConnection;
 
   constructor(db: DatabaseSync) {
@@ -32,6 +34,7 @@ export class IndexStore {
     this.search = new ChunkSearch(this.connection);
     this.vectors = new VectorTable(this.connection);
     this.epochs = new EpochTable(this.connection);
+    this.stamps = new FileStamps(this.connection);
   }
 
   setWriteFence(fence: WriteFence | undefined, writerEpoch = 0): void {
