@@ -59,7 +59,7 @@ test('a changed file is re-indexed within the budget and the search run again', 
   assert.deepEqual(refreshed, [['src/config.ts']]);
   const config = checked.results.find((hit) => hit.file === 'src/config.ts');
   assert.ok(config?.content.includes('parseSettings(file'), JSON.stringify(checked.results));
-  assert.equal(config.stale, undefined);
+  assert.equal(config?.stale, undefined);
   await restore();
 });
 

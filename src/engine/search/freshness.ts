@@ -66,7 +66,7 @@ export class FreshnessCheck {
     this.options = options;
   }
 
-  async search<R extends LocatedResult, S extends { root: string; results: R[] }>(run: () => Promise<S>): Promise<S & CheckedResponse<R>> {
+  async search<S extends { root: string; results: LocatedResult[] }>(run: () => Promise<S>): Promise<Omit<S, 'results'> & CheckedResponse<S['results'][number]>> {
     const first = await run();
     const drift = await this.driftOf(first.root, first.results);
     if (drift.size === 0) return { ...first, leftOut: 0 };
