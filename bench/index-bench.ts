@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < NO_CHANGE_RUNS; run++) noChangeRuns.push(await indexInChildProcess(root, home, { maxFiles: MAX_FILES }));
     const noChangeMs = median(noChangeRuns.map((run) => run.ms));
 
-    const engine = new Engine({ home, maxFileBytes: MAX_FILE_BYTES, maxFiles: MAX_FILES });
+    const engine = new Engine({ home, maxFileBytes: MAX_FILE_BYTES, maxFiles: MAX_FILES }, { soleWriter: true });
     try {
       progress('no-change re-index (in process)…');
       const inProcessNoChange: number[] = [];

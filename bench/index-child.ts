@@ -14,7 +14,7 @@ if (!root || !home) throw new Error('usage: node bench/index-child.ts <root> <ho
 const maxFiles = Number(process.env.BATON_MAX_FILES ?? 50_000);
 
 const start = performance.now();
-const engine = new Engine({ home, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles });
+const engine = new Engine({ home, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles }, { soleWriter: true });
 try {
   const started = await engine.startIndex(root, { force: flag === '--force' });
   const final = await started.done;

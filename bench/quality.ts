@@ -167,7 +167,7 @@ export const QUALITY_QUESTIONS: readonly QualityQuestion[] = [
  * Common English stop words (no code words), dropped from questions by the
  * baseline. Deliberately generic: the baseline is not tuned either.
  */
-const STOP_WORDS = new Set(
+export const STOP_WORDS: ReadonlySet<string> = new Set(
   ('a about above after again against all am an and any are as at be because been before being below between both but by ' +
     'can could did do does doing down during each few for from further had has have having he her here hers him his how i ' +
     'if in into is it its itself just me more most my no nor not now of off on once only or other our ours out over own same ' +

@@ -10,8 +10,8 @@ import { CoordinatedBackend } from '../server/coordinated-backend.ts';
 import { stderrLogger } from '../server/logger.ts';
 import { watchText } from '../server/format.ts';
 import { statusSnapshot } from '../server/status-snapshot.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 import { NOT_WATCHED, readWatchSummaries } from '../server/watch-record.ts';
-import { BATON_VERSION } from '../server/version.ts';
 
 export const USAGE = `Usage: baton <command> [options]
 
@@ -119,7 +119,7 @@ async function withEngine(body: (engine: Engine, config: EngineConfig) => Promis
 async function withCoordination(command: string, body: (backend: CoordinatedBackend, engine: Engine) => Promise<number>): Promise<number> {
   return withEngine(async (engine, config) => {
     const quiet = { info: () => {}, warn: () => {}, error: (message: string) => process.stderr.write(`baton: ${message}\n`) };
-    const coordinator = new Coordinator({ home: config.home, engine, label: `baton ${command} (command line, pid ${process.pid})`, log: process.env.BATON_DEBUG ? stderrLogger() : quiet });
+    const coordinator = new Coordinator({ home: config.home, engine, label: `baton ${command} (command line, pid ${process.pid})`, log: process.env.BATON_DEBUG ? stderrLogger() : quiet, backgroundDuties: false });
     await coordinator.start();
     try {
       return await body(new CoordinatedBackend(engine, coordinator), engine);
@@ -145,7 +145,6 @@ async function indexCommand(backend: CoordinatedBackend, engine: Engine, path: s
   const accepted = await backend.index(
     { path, force: values.force, splitter, customExtensions: list(values.ext), ignorePatterns: list(values.ignore) },
     showProgress ? (progress) => process.stderr.write(`\r${progressLine(progress)}\x1b[K`) : () => {},
-    true,
   );
   const final = await accepted.done;
   if (showProgress) process.stderr.write('\r\x1b[K');

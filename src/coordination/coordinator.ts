@@ -1,24 +1,26 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine } from '../engine/engine.ts';
-import { FencedError, UserError, errorMessage } from '../engine/errors.ts';
+import { UserError, errorMessage } from '../engine/errors.ts';
 import { epochFence } from '../engine/store/epochs.ts';
-import type { IndexStore } from '../engine/store/index-store.ts';
+import { NO_WRITER, type IndexStore } from '../engine/store/index-store.ts';
 import type { ForwardedMethod, LeaderResults, RequestParams } from '../protocol/ipc.ts';
 import type { LeaderInfo, Role } from '../protocol/leader.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
 import type { Logger } from '../server/logger.ts';
+import { BATON_VERSION, PROTOCOL_VERSION, incompatibility, protocolOf } from '../protocol/version.ts';
 import { endpointFor, homeFiles, prepareHome, removeDeadEndpoints, type HomeFiles } from './home.ts';
-import { LeaderConnection } from './leader-connection.ts';
+import { LeaderConnection, LeaderRequestError } from './leader-connection.ts';
 import { startDuties, stopDuties, type LeaderDuty } from './leader-duties.ts';
 import { LeaderEndpoint } from './leader-endpoint.ts';
 import { answerFollower, type LeaderServiceContext } from './leader-service.ts';
 import { readLeaderRecord, writeLeaderRecord } from './leader-record.ts';
 import { isProcessAlive } from './process-liveness.ts';
-import { seatLooksStale, tryTakeSeat, type Seat } from './seat.ts';
+import { seatLooksStale, tryTakeSeat, underBreaker, type Seat } from './seat.ts';
 import { ProgressRelay } from './progress-relay.ts';
 import type { RoleChange } from './role-events.ts';
 import { StallWatch } from './stall-watch.ts';
+import { testHook } from './test-hooks.ts';
 import { SAFETY_POLL_MS, SEAT_STALE_MS } from './timing.ts';
 import { routeWrite } from './write-router.ts';
 
@@ -31,13 +33,15 @@ export interface CoordinatorOptions {
   /** Who this process is, for leader.json and the other windows ("VS Code — projA", "baton mcp (Claude Code)"). */
   readonly label: string;
   readonly log: Logger;
+  /**
+   * Whether this process takes on a leader's own work when it leads (resuming
+   * runs, re-indexing outdated codebases). Off for a one-shot command line,
+   * which leads only for the length of its command.
+   */
+  readonly backgroundDuties?: boolean;
 }
 
 type Params<M extends ForwardedMethod> = RequestParams<M>;
-
-const refuseAllWrites = (): never => {
-  throw new FencedError(0, -1);
-};
 
 /**
  * The election state machine of one process. It joins as soon as it starts:
@@ -68,12 +72,16 @@ export class Coordinator {
   private readonly stallWatch = new StallWatch();
   private readonly duties = new Set<LeaderDuty>();
   private readonly service: LeaderServiceContext;
+  private readonly backgroundDuties: boolean;
+  /** Set while the leader's protocol and ours cannot work together. */
+  private incompatibleLeader: { readonly pid: number; readonly problem: string } | undefined;
 
   constructor(options: CoordinatorOptions) {
     this.files = homeFiles(options.home);
     this.engine = options.engine;
     this.label = options.label;
     this.log = options.log;
+    this.backgroundDuties = options.backgroundDuties ?? true;
     this.service = {
       engine: this.engine,
       isLeader: () => this.role === 'leader',
@@ -93,7 +101,7 @@ export class Coordinator {
   /** Joins the election; resolves once this process is leader or connected to one. */
   async start(): Promise<void> {
     prepareHome(this.files);
-    this.engine.store.setWriteFence(refuseAllWrites);
+    this.engine.store.setWriteFence(NO_WRITER);
     this.engine.onProgress((progress) => this.onLocalProgress(progress));
     this.stallWatch.start();
     await this.elect();
@@ -119,8 +127,10 @@ export class Coordinator {
     this.label = label;
     if (this.role === 'leader' && this.currentLeader) {
       this.currentLeader = { ...this.currentLeader, label };
-      writeLeaderRecord(this.files.leaderRecord, this.currentLeader);
-      this.endpoint?.broadcast({ event: 'leader', leader: this.currentLeader });
+      const leader = this.currentLeader;
+      void this.republish(leader).then((published) => {
+        if (published) this.endpoint?.broadcast({ event: 'leader', leader });
+      });
     }
   }
 
@@ -164,24 +174,47 @@ export class Coordinator {
 
   // ── election ─────────────────────────────────────────────────────────────
 
-  /** One election at a time: take the seat if possible, else follow the leader; repeat until one works. */
+  /**
+   * One election at a time: take the seat if possible, else follow the
+   * leader; repeat until one works. Everything that tries the seat goes
+   * through here (the safety net's take-over included), so two attempts of
+   * one process never race each other for its own seat.
+   */
   private elect(): Promise<void> {
     this.electing ??= this.runElection().finally(() => (this.electing = undefined));
     return this.electing;
   }
 
+  /** The safety net's take-over of a frozen leader: one attempt at the seat, then a normal election if the leader is gone meanwhile. */
+  private takeOver(): Promise<void> {
+    this.electing ??= this.runTakeOver().finally(() => (this.electing = undefined));
+    return this.electing;
+  }
+
   private async runElection(): Promise<void> {
     let pause = 5;
-    while (!this.stopped) {
+    for (let attempt = 0; !this.stopped && this.role !== 'leader'; attempt++) {
       try {
         if (await this.tryLead()) return;
         if (await this.tryFollow()) return;
       } catch (error) {
-        this.log.warn(`election attempt failed: ${errorMessage(error)}`);
+        // A persistent failure (a broken database, a full disk) would repeat this every 250 ms.
+        if (attempt % 40 === 0) this.log.warn(`election attempt failed: ${errorMessage(error)}`);
       }
       await sleep(pause);
       pause = Math.min(pause * 2, 250);
     }
+  }
+
+  private async runTakeOver(): Promise<void> {
+    await testHook('takeover');
+    try {
+      if (await this.tryLead()) return;
+    } catch (error) {
+      this.log.warn(`take-over failed: ${errorMessage(error)}`);
+    }
+    // The leader may have come back (and still hold the seat), or died meanwhile.
+    if (!this.stopped && this.role !== 'leader' && !this.connection?.isOpen) await this.runElection();
   }
 
   private async tryLead(): Promise<boolean> {
@@ -207,16 +240,29 @@ export class Coordinator {
     this.endpoint = endpoint;
     this.connection?.close();
     this.connection = undefined;
-    const epoch = await this.claimEpoch();
+    let epoch: number;
+    try {
+      epoch = await this.claimEpoch();
+    } catch (error) {
+      // Holding the seat and the endpoint without an epoch would leave no writer anywhere.
+      await this.abandonSeat(expectedEpoch);
+      throw new Error(`could not claim the next epoch in the index: ${errorMessage(error)}`);
+    }
+    try {
+      // Only the writer migrates (an older leader never sees the schema change under it), then records what it writes.
+      this.engine.becomeWriter(this.fenceFor(epoch), epoch);
+    } catch (error) {
+      this.engine.store.setWriteFence(NO_WRITER);
+      await this.abandonSeat(expectedEpoch);
+      throw new Error(`could not become the index writer: ${errorMessage(error)}`);
+    }
     const self = this.describeSelf(epoch, address, startedAt);
-    if (epoch !== expectedEpoch) writeLeaderRecord(this.files.leaderRecord, self);
-    this.engine.store.setWriteFence(this.fenceFor(epoch), epoch);
+    // Another process claimed an epoch between our look and our claim: the record must carry ours.
+    if (epoch !== expectedEpoch) await this.republish(self, expectedEpoch);
     this.changeRole('leader', self, replaced && replaced.pid !== process.pid ? replaced : undefined);
     startDuties(this.duties, epoch, this.log);
     removeDeadEndpoints(this.files, isProcessAlive);
-    void this.engine
-      .resumeInterrupted((root, error) => this.log.warn(`could not resume indexing ${root}: ${errorMessage(error)}`))
-      .then((roots) => roots.forEach((root) => this.log.info(`resumed unfinished indexing of ${root}`)));
+    if (this.backgroundDuties) void this.startBackgroundDuties();
     return true;
   }
 
@@ -226,14 +272,21 @@ export class Coordinator {
     if (record.host === os.hostname() && !isProcessAlive(record.pid)) return false;
     let connection: LeaderConnection;
     try {
-      connection = await LeaderConnection.open(record.endpoint, { pid: process.pid, label: this.label });
-    } catch {
+      connection = await LeaderConnection.open(record.endpoint, { pid: process.pid, label: this.label, protocol: PROTOCOL_VERSION, version: BATON_VERSION });
+    } catch (error) {
+      if (error instanceof LeaderRequestError && error.kind === 'incompatible') return this.followIncompatible(record, error.message);
       return false;
     }
     if (this.stopped || this.role === 'leader') {
       connection.close();
       return this.role === 'leader';
     }
+    const problem = incompatibility(protocolOf(connection.leader), `The leader ${connection.leader.label} (pid ${connection.leader.pid}, Baton ${connection.leader.version ?? '0.1'})`);
+    if (problem) {
+      connection.close();
+      return this.followIncompatible(connection.leader, problem);
+    }
+    this.incompatibleLeader = undefined;
     this.connection = connection;
     connection.onEvent((event) => {
       if (event.event === 'progress') this.emitProgress(event.progress);
@@ -246,6 +299,30 @@ export class Coordinator {
     });
     this.changeRole('follower', connection.leader);
     return true;
+  }
+
+  /**
+   * A leader this process cannot talk to: it stays a follower (searches read
+   * the shared index directly), writes fail at once with `problem`, which
+   * says which window to reload, and the safety net tries again every second.
+   */
+  private followIncompatible(leader: LeaderInfo, problem: string): boolean {
+    if (this.incompatibleLeader?.problem !== problem) this.log.warn(problem);
+    this.incompatibleLeader = { pid: leader.pid, problem };
+    this.changeRole('follower', leader);
+    return true;
+  }
+
+  /**
+   * What a leader does on its own: resume runs a previous leader left
+   * unfinished, then bring up to date the codebases chunked by an older Baton.
+   */
+  private async startBackgroundDuties(): Promise<void> {
+    const resumed = await this.engine.resumeInterrupted((root, error) => this.log.warn(`could not resume indexing ${root}: ${errorMessage(error)}`));
+    for (const root of resumed) this.log.info(`resumed unfinished indexing of ${root}`);
+    if (this.role !== 'leader') return;
+    const outdated = await this.engine.refreshOutdated((root, error) => this.log.warn(`could not re-index ${root}: ${errorMessage(error)}`));
+    for (const { root, outdated: files } of outdated) this.log.info(`re-indexing ${files} files of ${root} that an older Baton or other settings produced`);
   }
 
   /** Claims the next epoch, waiting (without blocking the event loop) while a frozen former leader holds the write lock. */
@@ -289,20 +366,25 @@ export class Coordinator {
     stopDuties(this.duties, this.log);
     for (const listener of this.resignListeners) listener(epoch);
     this.role = 'starting';
-    this.engine.store.setWriteFence(refuseAllWrites);
+    this.engine.store.setWriteFence(NO_WRITER);
     this.engine.abortAll();
+    await this.abandonSeat(epoch);
+  }
+
+  /** Releases the seat and closes the endpoint; the record names us with `epoch` while the seat is ours. */
+  private async abandonSeat(epoch: number): Promise<void> {
     const seat = this.seat;
     const endpoint = this.endpoint;
     this.seat = undefined;
     this.endpoint = undefined;
     // leader.json stays: it names the last leader until the next one replaces it (a dead pid means none runs).
     // After a recent stall a takeover may be under way: then ask and release under the breaker.
-    const underBreaker = this.stallWatch.stalledWithin(2 * SEAT_STALE_MS);
+    const releaseUnderBreaker = this.stallWatch.stalledWithin(2 * SEAT_STALE_MS);
     await seat?.release(() => {
       // Every takeover rewrites leader.json (under the breaker): while it names us, the lock is ours.
       const record = readLeaderRecord(this.files.leaderRecord);
       return record?.pid === process.pid && record.epoch === epoch;
-    }, { underBreaker });
+    }, { underBreaker: releaseUnderBreaker });
     await endpoint?.close();
   }
 
@@ -310,14 +392,16 @@ export class Coordinator {
   private async safetyCheck(): Promise<void> {
     if (this.stopped || this.electing) return;
     if (this.role === 'leader') {
-      if (!readLeaderRecord(this.files.leaderRecord) && this.currentLeader) writeLeaderRecord(this.files.leaderRecord, this.currentLeader);
+      // Someone deleted leader.json: publish it again, unless a successor has taken the seat meanwhile.
+      if (!readLeaderRecord(this.files.leaderRecord) && this.currentLeader) await this.republish(this.currentLeader, this.currentLeader.epoch, { whenMissing: true });
       return;
     }
+    if (this.incompatibleLeader) return void this.elect(); // the leader may have been replaced meanwhile
     const connection = this.connection;
     if (!connection?.isOpen) return void this.elect();
     if (seatLooksStale(this.files)) {
       this.log.warn(`the leader (pid ${connection.leader.pid}) has not refreshed the seat; taking over`);
-      await this.tryLead().catch((error: unknown) => this.log.warn(`take-over failed: ${errorMessage(error)}`));
+      await this.takeOver();
       return;
     }
     const record = readLeaderRecord(this.files.leaderRecord);
@@ -340,6 +424,7 @@ export class Coordinator {
       if (this.stopped) throw new UserError('Baton is shutting down; try again.');
       if (this.role === 'leader') return 'leader';
       if (this.role === 'follower' && this.connection?.isOpen) return this.connection;
+      if (this.role === 'follower' && this.incompatibleLeader) throw new UserError(this.incompatibleLeader.problem);
       if (Date.now() > deadline) throw new UserError('no Baton leader is available right now; try again in a moment.');
       void this.elect();
       await new Promise<void>((resolve) => {
@@ -368,7 +453,29 @@ export class Coordinator {
     for (const listener of this.progressListeners) listener(progress);
   }
 
+  /**
+   * Rewrites leader.json under the breaker, and only while it still names
+   * this process at `recordedEpoch` (or, with `whenMissing`, is missing while
+   * we hold the seat): a deposed leader never overwrites its successor's
+   * record. Returns whether it wrote.
+   */
+  private async republish(leader: LeaderInfo, recordedEpoch = leader.epoch, options: { whenMissing?: boolean } = {}): Promise<boolean> {
+    try {
+      return await underBreaker(this.files, () => {
+        if (!this.seat) return false; // stepped down meanwhile
+        const record = readLeaderRecord(this.files.leaderRecord);
+        const ours = record ? record.pid === process.pid && record.epoch === recordedEpoch : options.whenMissing === true;
+        if (!ours) return false;
+        writeLeaderRecord(this.files.leaderRecord, leader);
+        return true;
+      });
+    } catch (error) {
+      this.log.warn(`could not update leader.json: ${errorMessage(error)}`);
+      return false;
+    }
+  }
+
   private describeSelf(epoch: number, endpoint: string, startedAt: number): LeaderInfo {
-    return { pid: process.pid, host: os.hostname(), epoch, endpoint, label: this.label, startedAt };
+    return { pid: process.pid, host: os.hostname(), epoch, endpoint, label: this.label, startedAt, protocol: PROTOCOL_VERSION, version: BATON_VERSION };
   }
 }

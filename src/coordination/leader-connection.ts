@@ -62,7 +62,7 @@ export class LeaderConnection {
    * itself. A leader that accepts but does not answer within `helloTimeoutMs`
    * (frozen) is given up on.
    */
-  static async open(address: string, hello: { pid: number; label: string }, helloTimeoutMs = 2000): Promise<LeaderConnection> {
+  static async open(address: string, hello: RequestParams<'hello'>, helloTimeoutMs = 2000): Promise<LeaderConnection> {
     const socket = await connectSocket(address);
     const timer = setTimeout(() => socket.destroy(), helloTimeoutMs);
     socket.setNoDelay(true);

@@ -13,6 +13,9 @@ export type RequestHandler = <M extends LeaderRequest['method']>(
 export interface PeerInfo {
   pid?: number;
   label?: string;
+  /** The follower's protocol; undefined for Baton 0.1, which sends none. */
+  protocol?: number | undefined;
+  version?: string | undefined;
 }
 
 interface Peer {
@@ -117,10 +120,13 @@ export class LeaderEndpoint {
     if (request.method === 'hello') {
       peer.info.pid = request.params.pid;
       peer.info.label = request.params.label;
-      peer.greeted = true;
+      peer.info.protocol = request.params.protocol;
+      peer.info.version = request.params.version;
     }
     try {
       const result = await this.handler(request, peer.info);
+      // Events go to followers the leader accepted (an incompatible one only hears why not).
+      if (request.method === 'hello') peer.greeted = true;
       writeLine(peer.socket, { id: request.id, ok: true, result });
     } catch (error) {
       const kind: ErrorKind = error instanceof UserError ? 'user' : (error as { kind?: ErrorKind }).kind ?? 'internal';
@@ -137,4 +143,9 @@ function reply(peer: Peer, id: number | null, kind: ErrorKind, message: string):
 /** An error that tells the follower to ask the new leader instead. */
 export class NotLeaderError extends Error {
   readonly kind: ErrorKind = 'not-leader';
+}
+
+/** The follower's protocol is too old for this leader: the message says which window to reload. */
+export class IncompatiblePeerError extends Error {
+  readonly kind: ErrorKind = 'incompatible';
 }

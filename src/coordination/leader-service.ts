@@ -3,7 +3,8 @@ import { UserError } from '../engine/errors.ts';
 import type { LeaderRequest, LeaderResults, RequestParams } from '../protocol/ipc.ts';
 import type { LeaderInfo } from '../protocol/leader.ts';
 import type { PeerInfo } from './leader-endpoint.ts';
-import { NotLeaderError } from './leader-endpoint.ts';
+import { IncompatiblePeerError, NotLeaderError } from './leader-endpoint.ts';
+import { incompatibility, protocolOf } from '../protocol/version.ts';
 
 export interface LeaderServiceContext {
   readonly engine: Engine;
@@ -25,13 +26,20 @@ export async function answerFollower<M extends LeaderRequest['method']>(
   const { engine } = context;
   switch (request.method) {
     case 'hello': {
-      context.log.info(`follower connected: ${peer.label ?? '?'} (pid ${peer.pid ?? '?'})`);
+      const who = `${peer.label ?? '?'} (pid ${peer.pid ?? '?'}, Baton ${peer.version ?? '0.1'})`;
+      const problem = incompatibility(protocolOf(peer), `The follower ${who}`);
+      if (problem) {
+        context.log.info(`refused follower ${who}: protocol ${protocolOf(peer)}`);
+        throw new IncompatiblePeerError(problem);
+      }
+      context.log.info(`follower connected: ${who}`);
       return { leader: self } as LeaderResults[M];
     }
     case 'index': {
-      const { path, attach, ...options } = request.params as RequestParams<'index'>;
-      const started = await engine.startIndex(path, { ...options, joinRunning: attach });
-      return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount } as LeaderResults[M];
+      // `attach` (sent by older followers on a retry) is what every request does now.
+      const { path, force, splitter, customExtensions, ignorePatterns } = request.params as RequestParams<'index'>;
+      const started = await engine.startIndex(path, { force, splitter, customExtensions, ignorePatterns });
+      return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount, attached: started.attached === true } as LeaderResults[M];
     }
     case 'clear': {
       const removed = await engine.clear((request.params as RequestParams<'clear'>).path);

@@ -81,6 +81,20 @@ export async function tryTakeSeat(options: TakeSeatOptions): Promise<SeatAttempt
   }
 }
 
+/**
+ * Runs `body` under the breaker: no seat is taken or broken meanwhile. A
+ * leader rewrites leader.json this way, after checking that the record still
+ * names it, so a deposed leader can never overwrite its successor's record.
+ */
+export async function underBreaker<T>(files: HomeFiles, body: () => T | Promise<T>): Promise<T> {
+  const releaseBreaker = await acquireBreaker(files);
+  try {
+    return await body();
+  } finally {
+    await releaseBreaker().catch(() => undefined);
+  }
+}
+
 function acquireBreaker(files: HomeFiles): Promise<() => Promise<void>> {
   return lockfile.lock(path.join(files.home, 'breaker'), {
     lockfilePath: files.breakerLock,

@@ -32,7 +32,7 @@ export async function routeWrite<M extends ForwardedMethod>(
     const target = await targets.settled(deadline);
     try {
       if (target === 'leader') return await local();
-      // A retried index joins the run the new leader may already have resumed.
+      // A retried index joins the run the new leader may already have resumed (older leaders need `attach` for that).
       const retried = attempt > 0 && method === 'index' ? ({ ...params, attach: true } as RequestParams<M>) : params;
       return await target.request(method, retried);
     } catch (error) {

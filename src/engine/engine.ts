@@ -3,14 +3,25 @@ import type { EngineConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { OpenAiEmbedder } from './embed/openai-embedder.ts';
 import type { RunCounts } from './indexing/index-pass.ts';
-import { IndexRuns, type IndexOptions, type IndexStarted } from './indexing/index-runs.ts';
+import { IndexRuns, type ClearedCodebase, type IndexHooks, type IndexOptions, type IndexStarted } from './indexing/index-runs.ts';
 import type { IndexProgress } from './progress.ts';
 import { Searcher, type SearchOptions, type SearchResponse } from './search/searcher.ts';
 import { statusReport, type StatusReport } from './status.ts';
 import { openDatabase } from './store/database.ts';
-import { IndexStore, type CodebaseRecord } from './store/index-store.ts';
+import { IndexStore, SOLE_WRITER, type CodebaseRecord, type WriteFence } from './store/index-store.ts';
+import { INDEX_FORMAT_VERSION } from './indexing/index-format.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 
-export type { IndexOptions, IndexStarted } from './indexing/index-runs.ts';
+export interface EngineOptions {
+  readonly store?: IndexStore;
+  readonly chunker?: Chunker;
+  readonly embedder?: Embedder;
+  readonly hooks?: IndexHooks;
+  /** This process is the only writer of its BATON_HOME: writes are not fenced. */
+  readonly soleWriter?: boolean;
+}
+
+export type { ClearedCodebase, IndexHooks, IndexOptions, IndexStarted } from './indexing/index-runs.ts';
 export type { SearchOptions, SearchResponse, SearchResult } from './search/searcher.ts';
 export type { StatusName, StatusReport } from './status.ts';
 
@@ -26,9 +37,15 @@ export class Engine {
   private readonly runs: IndexRuns;
   private readonly searcher: Searcher;
 
-  constructor(config: EngineConfig, options: { store?: IndexStore; chunker?: Chunker; embedder?: Embedder } = {}) {
+  /**
+   * Writes are refused until the caller says who writes: the coordinator sets
+   * the leader's fence; `soleWriter` is for a process known to be the only
+   * writer of its home (a test, a benchmark).
+   */
+  constructor(config: EngineConfig, options: EngineOptions = {}) {
     this.config = config;
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
+    if (options.soleWriter) this.becomeWriter(SOLE_WRITER, 0);
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
     this.searcher = new Searcher(this.store, embedder);
     this.runs = new IndexRuns({
@@ -37,7 +54,19 @@ export class Engine {
       chunker: options.chunker ?? new Chunker(),
       embedder,
       onContentChanged: (codebaseId) => this.searcher.forget(codebaseId),
+      hooks: options.hooks,
     });
+  }
+
+  /**
+   * Makes this process the index writer behind `fence` (a leader's epoch
+   * fence): it brings the database to this Baton's schema, then records
+   * itself, so that the rows it writes are known to carry this index format.
+   */
+  becomeWriter(fence: WriteFence, epoch: number): void {
+    this.store.migrateToCurrent();
+    this.store.setWriteFence(fence, epoch);
+    this.store.epochs.recordWriter(epoch, INDEX_FORMAT_VERSION, BATON_VERSION);
   }
 
   close(): void {
@@ -59,6 +88,10 @@ export class Engine {
     return this.runs.resumeInterrupted(onError);
   }
 
+  refreshOutdated(onError: (root: string, error: unknown) => void): Promise<{ root: string; outdated: number }[]> {
+    return this.runs.refreshOutdated(onError);
+  }
+
   /** Cancels every run in this process (this process is no longer allowed to write). */
   abortAll(): void {
     this.runs.abortAll();
@@ -68,7 +101,7 @@ export class Engine {
     return this.runs.refreshFiles(input, files);
   }
 
-  clear(input: string): Promise<CodebaseRecord> {
+  clear(input: string): Promise<ClearedCodebase> {
     return this.runs.clear(input);
   }
 

@@ -12,8 +12,8 @@ export class FencedError extends Error {
   override readonly name = 'FencedError';
   readonly storedEpoch: number;
   readonly ownEpoch: number;
-  constructor(ownEpoch: number, storedEpoch: number) {
-    super(`write refused: this process holds epoch ${ownEpoch} but the index is at epoch ${storedEpoch}`);
+  constructor(ownEpoch: number, storedEpoch: number, message?: string) {
+    super(message ?? `write refused: this process holds epoch ${ownEpoch} but the index is at epoch ${storedEpoch}`);
     this.ownEpoch = ownEpoch;
     this.storedEpoch = storedEpoch;
   }

@@ -38,6 +38,7 @@ export function canonicalFolder(input: string): string {
 export function relativeInside(ancestor: string, child: string): string | undefined {
   const relative = path.relative(ancestor, child);
   if (relative === '') return '';
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  // Outside means a first segment of "..", not a name that starts with dots ("..dotdot/x" is inside).
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return undefined;
   return relative.split(path.sep).join('/');
 }

@@ -17,7 +17,7 @@ const id = z.number().int().nonnegative();
 const indexParams = z.object({
   path: z.string(),
   force: z.boolean().optional(),
-  /** A retry after a failover: join a run already going instead of refusing. */
+  /** Sent by older followers on a retry after a failover; every index request joins a running run now. */
   attach: z.boolean().optional(),
   splitter: z.enum(['ast', 'langchain']).optional(),
   customExtensions: z.array(z.string()).max(1000).optional(),
@@ -25,7 +25,17 @@ const indexParams = z.object({
 });
 
 export const requestSchema = z.discriminatedUnion('method', [
-  z.object({ id, method: z.literal('hello'), params: z.object({ pid: z.number().int().positive(), label: z.string().max(500) }) }),
+  z.object({
+    id,
+    method: z.literal('hello'),
+    params: z.object({
+      pid: z.number().int().positive(),
+      label: z.string().max(500),
+      // Absent from Baton 0.1 followers (protocol 1).
+      protocol: z.number().int().nonnegative().optional(),
+      version: z.string().max(100).optional(),
+    }),
+  }),
   z.object({ id, method: z.literal('index'), params: indexParams }),
   z.object({ id, method: z.literal('clear'), params: z.object({ path: z.string() }) }),
   z.object({ id, method: z.literal('refresh'), params: z.object({ path: z.string(), files: z.array(z.string()).max(100_000) }) }),
@@ -40,9 +50,17 @@ export type RequestParams<M extends LeaderMethod> = ParamsByMethod[M];
 export type IndexParams = z.infer<typeof indexParams>;
 
 export const helloResultSchema = z.object({ leader: leaderInfoSchema });
-export const indexResultSchema = z.object({ root: z.string(), fileCount: z.number(), chunkCount: z.number() });
+export const indexResultSchema = z.object({ root: z.string(), fileCount: z.number(), chunkCount: z.number(), attached: z.boolean().optional() });
 export const clearResultSchema = z.object({ root: z.string(), fileCount: z.number(), chunkCount: z.number() });
-export const refreshResultSchema = z.object({ changed: z.number(), unchanged: z.number(), deleted: z.number(), skipped: z.number() });
+export const refreshResultSchema = z.object({
+  changed: z.number(),
+  unchanged: z.number(),
+  deleted: z.number(),
+  skipped: z.number(),
+  // Protocol 2; a leader of protocol 1 does not send them.
+  unreadable: z.number().optional(),
+  vanished: z.number().optional(),
+});
 
 /** What each method answers. */
 export interface LeaderResults {
@@ -62,9 +80,11 @@ export const RESULT_SCHEMAS = {
 /**
  * `user`: the request was wrong (the message says what to do);
  * `not-leader`: this process is no longer the leader, ask the new one;
- * `bad-request`: malformed message; `internal`: a bug or I/O failure.
+ * `bad-request`: malformed message; `internal`: a bug or I/O failure;
+ * `incompatible`: the two processes' protocols cannot work together (the
+ * message says which window to reload).
  */
-export const errorKindSchema = z.enum(['user', 'not-leader', 'bad-request', 'internal']);
+export const errorKindSchema = z.enum(['user', 'not-leader', 'bad-request', 'internal', 'incompatible']);
 export type ErrorKind = z.infer<typeof errorKindSchema>;
 
 export const responseSchema = z.union([

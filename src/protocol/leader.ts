@@ -9,6 +9,10 @@ export const leaderInfoSchema = z.object({
   label: z.string(),
   /** Unix ms when this process became leader. */
   startedAt: z.number(),
+  /** The leader's protocol (see version.ts); absent from Baton 0.1. */
+  protocol: z.number().int().nonnegative().optional(),
+  /** The leader's Baton release, for messages ("the leader runs Baton 0.2.0"). */
+  version: z.string().max(100).optional(),
 });
 
 export type LeaderInfo = z.infer<typeof leaderInfoSchema>;

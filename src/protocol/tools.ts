@@ -73,6 +73,7 @@ export const indexOutput = {
   percent: z.number(),
   chunkCount: z.number(),
   message: z.string(),
+  attached: z.boolean().optional().describe('True when a run was already going on this folder: this call follows that run instead of starting another.'),
 };
 
 export const searchResultSchema = z.object({

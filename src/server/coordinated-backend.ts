@@ -30,33 +30,41 @@ export class CoordinatedBackend implements ToolBackend {
     });
   }
 
-  /** `joinRunning`: wait for a run already going on this folder instead of refusing (the CLI does). */
-  async index(input: IndexToolInput, onProgress: (progress: IndexProgress) => void, joinRunning = false): Promise<IndexAccepted> {
+  /**
+   * Starts indexing in the background, or joins the run already going on the
+   * folder; `done` settles when that run ends, wherever it runs.
+   */
+  async index(input: IndexToolInput, onProgress: (progress: IndexProgress) => void): Promise<IndexAccepted> {
     // Checked here first, so bad paths get their clear message without a round trip.
     const root = canonicalFolder(input.path);
     const tracker = new RunTracker(this.coordinator, this.engine, root, onProgress);
     const params = {
       path: root,
       force: input.force,
-      attach: joinRunning,
+      // Leaders before protocol 2 refuse a second run unless asked to attach; newer ones always attach.
+      attach: true,
       splitter: input.splitter,
       customExtensions: input.customExtensions,
       ignorePatterns: input.ignorePatterns,
     };
     try {
       const accepted = await this.coordinator.write('index', params, async () => {
-        const started = await this.engine.startIndex(root, { ...params, joinRunning });
-        return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount };
+        const started = await this.engine.startIndex(root, params);
+        return { root: started.root, fileCount: started.fileCount, chunkCount: started.codebase.chunkCount, attached: started.attached === true };
       });
       tracker.arm();
+      const attached = accepted.attached === true;
       return {
         output: {
           path: accepted.root,
           status: 'indexing',
           fileCount: accepted.fileCount,
-          percent: 0,
+          percent: attached ? this.engine.status(accepted.root).percent : 0,
           chunkCount: accepted.chunkCount,
-          message: `indexing ${accepted.fileCount} files in the background`,
+          message: attached
+            ? `already being indexed: following the run in progress (${accepted.fileCount} files)`
+            : `indexing ${accepted.fileCount} files in the background`,
+          ...(attached ? { attached } : {}),
         },
         done: tracker.done,
       };

@@ -5,6 +5,12 @@ import type { WatchSummary } from '../protocol/watch-state.ts';
 /** Readable text for each tool result; the same facts as its structuredContent. */
 
 export function indexStartedText(output: IndexToolOutput): string {
+  if (output.attached) {
+    return (
+      `${output.path} is already being indexed (${output.percent}% done, ${output.fileCount.toLocaleString('en-US')} files); this call follows that run. ` +
+      `Call get_indexing_status to follow it; search_code already answers from what is indexed so far.`
+    );
+  }
   return (
     `Started indexing ${output.path} (${output.fileCount.toLocaleString('en-US')} files) in the background. ` +
     `Call get_indexing_status to follow it; search_code already answers from what is indexed so far.`

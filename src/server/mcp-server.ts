@@ -4,7 +4,7 @@ import type { ToolBackend } from './backend.ts';
 import type { Logger } from './logger.ts';
 import { StatusResource } from './status-resource.ts';
 import { registerTools } from './tools.ts';
-import { BATON_VERSION } from './version.ts';
+import { BATON_VERSION } from '../protocol/version.ts';
 
 const INSTRUCTIONS =
   'Baton indexes codebases on this machine and searches them. Call index_codebase with the absolute folder path once ' +

@@ -27,6 +27,9 @@ import { notifyOnWatchStateChange } from './watch-state-notifier.ts';
  * next leader from its last committed batch. With BATON_HTTP_SECRET set (the
  * VS Code extension does) it also serves MCP over HTTP on 127.0.0.1.
  */
+/** How long an orderly shutdown may take before the process exits regardless. */
+const SHUTDOWN_DEADLINE_MS = 5000;
+
 export async function runStdioServer(): Promise<void> {
   const log = stderrLogger(logLevelFromEnv(process.env[SERVER_ENV.logLevel]));
   const config = configFromEnv();
@@ -42,17 +45,24 @@ export async function runStdioServer(): Promise<void> {
   const snapshot = (): StatusSnapshot =>
     statusSnapshot(config.home, engine, { role: coordinator.currentRole, lastRoleChange, httpPort: http?.port });
 
-  const newServer = (): McpServer => {
+  const newServer = (onClosed?: () => void): McpServer => {
     const { server, status } = createMcpServer(backend, log, snapshot);
     statusResources.add(status);
     server.server.setRequestHandler(refreshFilesRequestSchema, async (request) => {
       const counts = await backend.refresh(request.params.path, request.params.files);
       return { changed: counts.changed, deleted: counts.deleted };
     });
-    server.server.onclose = () => statusResources.delete(status);
+    server.server.onclose = () => {
+      statusResources.delete(status);
+      onClosed?.();
+    };
     return server;
   };
-  const server = newServer();
+  // The stdio session is this process's reason to live: when its transport closes (the SDK closes
+  // it on a message over its 10 MB buffer, and then stops reading stdin, so its end would never be
+  // seen), the process shuts down and gives up the seat instead of leading with no client.
+  const server = newServer(() => shutdown('the MCP session on stdin ended'));
+  server.server.onerror = (error) => log.warn(`MCP stdio transport: ${errorMessage(error)}`);
 
   coordinator.onRoleChange((change) => {
     process.stderr.write(`${roleEventLine(change)}\n`);
@@ -76,11 +86,17 @@ export async function runStdioServer(): Promise<void> {
   };
 
   let stopping = false;
-  const shutdown = (reason: string): void => {
+  function shutdown(reason: string): void {
     if (stopping) return;
     stopping = true;
     log.info(`shutting down: ${reason}`);
-    stopWatching();
+    // An orderly stop gives the seat up at once; if something hangs it, exit anyway: a dead
+    // leader's seat is broken by the next one within milliseconds.
+    setTimeout(() => {
+      log.warn(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    stopWatching?.();
     stopNotifying();
     void coordinator
       .stop()
@@ -91,8 +107,8 @@ export async function runStdioServer(): Promise<void> {
         engine.close();
         process.exit(0);
       });
-  };
-  const stopWatching = watchLifetime({ stdin: process.stdin, outputs: [process.stdout, process.stderr], shutdown });
+  }
+  const stopWatching: (() => void) | undefined = watchLifetime({ stdin: process.stdin, outputs: [process.stdout, process.stderr], shutdown });
   const joined = coordinator.start();
   const secret = process.env[SERVER_ENV.httpSecret];
   if (secret) {

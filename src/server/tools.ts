@@ -111,6 +111,9 @@ async function answer(log: Logger, tool: string, body: () => Promise<CallToolRes
     return await body();
   } catch (error) {
     if (error instanceof UserError) return { content: [{ type: 'text', text: error.message }], isError: true };
+    if (error instanceof Error && error.name === 'AbortError') {
+      return { content: [{ type: 'text', text: `${tool} was cancelled (the index was cleared, or a forced re-index or shutdown stopped it). Call it again if you still need it.` }], isError: true };
+    }
     log.error(`${tool} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return {
       content: [{ type: 'text', text: `${tool} failed inside Baton: ${errorMessage(error)}. The server is still running; see its log for details.` }],

@@ -36,8 +36,9 @@ export class ServerProcess {
   exited: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
   private readonly waiters = new Set<() => void>();
 
-  constructor(home: string, env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [CLI, 'mcp'], { env: { ...process.env, BATON_HOME: home, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `cli`: another build's dist/cli.js (mixed-version tests); this checkout's by default. */
+  constructor(home: string, env: Record<string, string> = {}, cli = CLI) {
+    this.child = spawn(process.execPath, [cli, 'mcp'], { env: { ...process.env, BATON_HOME: home, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let partial = '';
     this.child.stderr.on('data', (data: Buffer) => {
       const text = data.toString();

@@ -64,3 +64,17 @@ test('a minified file under a raised size cap is still recognised and skipped', 
   assert.ok(!(JSON.parse(result.stdout) as { file: string }[]).some((hit) => hit.file === 'src/bundle.js'));
   assert.match((JSON.parse(indexed.stdout) as { message: string }).message, /skipped/);
 });
+
+test('a file that was unreadable during a run is indexed by the next one once it can be read, without being touched', async () => {
+  const first = await runCli(home.path, ['index', project.path, '--json'], asUnprivileged);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match((JSON.parse(first.stdout) as { message: string }).message, /1 unreadable \(tried again on the next index\)/);
+  assert.doesNotMatch((JSON.parse(first.stdout) as { message: string }).message, /skipped \(binary, minified or too large\).*unreadable.ts/);
+  // chmod changes the ctime, not the size or mtime the index compares.
+  chmodSync(path.join(project.path, 'src/unreadable.ts'), 0o644);
+  const second = await runCli(home.path, ['index', project.path, '--json'], asUnprivileged);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match((JSON.parse(second.stdout) as { message: string }).message, /1 files indexed/);
+  const result = await runCli(home.path, ['search', project.path, 'hiddenSecretFunction', '--json'], asUnprivileged);
+  assert.equal((JSON.parse(result.stdout) as { file: string }[])[0]?.file, 'src/unreadable.ts');
+});

@@ -49,7 +49,7 @@ test('five servers on one BATON_HOME elect exactly one leader, named in leader.j
     assert.equal(follower.roleEvents.at(-1)!.epoch, elected[0]!.roleEvents.at(-1)!.epoch, 'followers know the leader epoch');
   }
   const record = JSON.parse(readFileSync(path.join(home, 'leader.json'), 'utf8')) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(record).sort(), ['endpoint', 'epoch', 'host', 'label', 'pid', 'startedAt']);
+  assert.deepEqual(Object.keys(record).sort(), ['endpoint', 'epoch', 'host', 'label', 'pid', 'protocol', 'startedAt', 'version']);
 });
 
 test("when the leader's client goes away (stdin closed) another server leads, with a higher epoch", async () => {

@@ -123,7 +123,7 @@ describe('MCP server over real stdio', () => {
     }
   });
 
-  test('a second index while one runs is refused unless forced', async () => {
+  test('a second index while one runs joins it; force starts over', async () => {
     // A tree big enough that the first run is still going when the second call lands.
     const big = tempFolder('mcp-big');
     try {
@@ -133,10 +133,12 @@ describe('MCP server over real stdio', () => {
       const first = await callTool(server.client, 'index_codebase', { path: big.path });
       assert.equal(first.isError, undefined);
       const second = await callTool(server.client, 'index_codebase', { path: big.path });
-      assert.equal(second.isError, true, 'the first run (400 files) is still going');
-      assert.match(textOf(second), /already being indexed.*force/s);
+      assert.equal(second.isError, undefined, textOf(second));
+      assert.equal((second.structuredContent as { attached?: boolean }).attached, true, 'the first run (400 files) is still going');
+      assert.match(textOf(second), /already being indexed.*follows that run/s);
       const forced = await callTool(server.client, 'index_codebase', { path: big.path, force: true });
       assert.equal(forced.isError, undefined, textOf(forced));
+      assert.equal((forced.structuredContent as { attached?: boolean }).attached, undefined);
       const status = await waitForIndexed(server, big.path);
       assert.equal(status.status, 'indexed');
       assert.equal(status.fileCount, 400);

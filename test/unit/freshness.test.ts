@@ -16,7 +16,7 @@ const CONFIG = SAMPLE_PROJECT['src/config.ts']!;
 
 before(async () => {
   writeTree(project.path, SAMPLE_PROJECT);
-  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 50_000 });
+  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 50_000 }, { soleWriter: true });
   const final = await (await engine.startIndex(project.path)).done;
   assert.equal(final.phase, 'done');
 });

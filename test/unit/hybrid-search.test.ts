@@ -50,7 +50,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('embeds the chunks, then searches in hybrid mode', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     assert.ok(server.requests.length > 0);
     assert.ok(server.inputs.some((input) => input.includes('def refresh_access_token')), 'chunk contents were embedded');
@@ -69,7 +69,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('keeps hybrid search within a subfolder and an extension filter', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     const inSrc = await engine.search(path.join(project.path, 'src'), TOKEN_QUERY, { limit: 10 });
     assert.equal(inSrc.mode, 'hybrid');
@@ -80,7 +80,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('makes no embedding request when re-indexing unchanged files, even with force', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     server.requests.length = 0;
     await index(engine);
@@ -91,7 +91,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('reuses vectors by content: a renamed or copied file costs no request, an edit only its new chunk', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     server.requests.length = 0;
     renameSync(path.join(project.path, 'src/config.ts'), path.join(project.path, 'src/settings.ts'));
@@ -111,7 +111,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('refreshing saved files embeds their new chunks', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     server.requests.length = 0;
     writeTree(project.path, { 'src/cache.ts': 'export function evictStaleEntries(cache: Map<string, number>) {\n  cache.clear();\n}\n' });
@@ -129,7 +129,7 @@ void describe('hybrid search with an embedding provider', () => {
       return fetch(input, init);
     };
     const embedder = new OpenAiEmbedder({ baseUrl: server.baseUrl, model: 'test-model', retryBaseMs: 1, fetch: countingFetch });
-    const engine = open(new Engine(config(), { embedder }));
+    const engine = open(new Engine(config(), { embedder, soleWriter: true }));
     await index(engine);
     await server.close();
     attempts = 0;
@@ -140,7 +140,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('answers lexically when the provider configured from the environment is down', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     await index(engine);
     await server.close();
     const response = await engine.search(project.path, 'refresh_access_token', { limit: 5 });
@@ -149,7 +149,7 @@ void describe('hybrid search with an embedding provider', () => {
   });
 
   void it('keeps the index usable lexically when embedding fails, says so, and embeds on the next run', async () => {
-    const engine = open(new Engine(config()));
+    const engine = open(new Engine(config(), { soleWriter: true }));
     server.failNext(1, { status: 401, message: 'Incorrect API key provided' });
     await index(engine);
     const status = engine.status(project.path);
@@ -178,7 +178,7 @@ void describe('hybrid search with an embedding provider', () => {
     };
     diagnostics.subscribe('net.client.socket', onSocket);
     try {
-      const engine = open(new Engine({ ...config(), embedding: undefined }));
+      const engine = open(new Engine({ ...config(), embedding: undefined }, { soleWriter: true }));
       await index(engine);
       const response = await engine.search(project.path, TOKEN_QUERY, { limit: 5 });
       assert.equal(response.mode, 'lexical');

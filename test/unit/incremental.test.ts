@@ -12,7 +12,7 @@ let engine: Engine;
 
 before(() => {
   writeTree(project.path, SAMPLE_PROJECT);
-  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 50_000 });
+  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 50_000 }, { soleWriter: true });
 });
 after(() => {
   engine.close();
@@ -104,6 +104,20 @@ test('refreshFiles updates one saved file, and removes a deleted one, without a 
   writeTree(project.path, { 'generated/new.ts': 'export function ignoredByGitignore() {}\n' });
   const ignored = await engine.refreshFiles(project.path, ['generated/new.ts', '/etc/hostname']);
   assert.equal(ignored.changed, 0);
+});
+
+test('every refresh moves the codebase version that other processes\' caches key on', async () => {
+  const before = engine.listCodebases()[0]!.updatedAt;
+  const file = path.join(project.path, 'src/config.ts');
+  writeFileSync(file, `${SAMPLE_PROJECT['src/config.ts']}\nexport const versionBumpProbe = 1;\n`);
+  await engine.refreshFiles(project.path, [file]);
+  const changed = engine.listCodebases()[0]!.updatedAt;
+  assert.ok(changed > before, `updated_at ${before} -> ${changed}`);
+  rmSync(file);
+  await engine.refreshFiles(project.path, [file]);
+  assert.ok(engine.listCodebases()[0]!.updatedAt > changed, 'a deletion too');
+  writeFileSync(file, SAMPLE_PROJECT['src/config.ts']!);
+  await engine.refreshFiles(project.path, [file]);
 });
 
 test('force rebuilds from empty with the same result as a clean index', async () => {

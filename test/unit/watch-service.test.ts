@@ -30,7 +30,7 @@ const CONFIG: WatchConfig = { mode: 'events', settleMs: 10, maxDelayMs: 100, pol
 async function indexed(): Promise<{ engine: Engine; root: string }> {
   const root = folder('svc-project');
   writeTree(root, SAMPLE_PROJECT);
-  const engine = new Engine({ home: folder('svc-home'), maxFileBytes: 1024 * 1024, maxFiles: 50_000 });
+  const engine = new Engine({ home: folder('svc-home'), maxFileBytes: 1024 * 1024, maxFiles: 50_000 }, { soleWriter: true });
   engines.push(engine);
   assert.equal((await (await engine.startIndex(root)).done).phase, 'done');
   return { engine, root };

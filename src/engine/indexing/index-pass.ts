@@ -3,7 +3,8 @@ import type { Embedder } from '../embed/embedder.ts';
 import { extensionOf } from '../languages.ts';
 import { prepareChunk } from './prepare.ts';
 import type { IndexProgress } from '../progress.ts';
-import { readFileContent, type FileContent } from '../scan/file-content.ts';
+import { currentFormat, isCurrentFormat, type IndexFormat } from './index-format.ts';
+import { isTransientSkip, readFileContent, type FileContent, type SkipReason } from '../scan/file-content.ts';
 import type { ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from '../store/index-store.ts';
 import { pathTerms } from '../tokenize.ts';
@@ -21,8 +22,12 @@ export interface RunCounts {
   /** Files whose content was unchanged (size/mtime or hash equal). */
   unchanged: number;
   deleted: number;
-  /** Binary, minified or unreadable files stored without chunks. */
+  /** Binary, minified or too-large files, stored without chunks (until they change). */
   skipped: number;
+  /** Files that could not be read this time (permissions, I/O): left as they were, tried again next run. */
+  unreadable: number;
+  /** Files that vanished or stopped being regular files since the scan: removed from the index. */
+  vanished: number;
 }
 
 /** A batch is written when it holds this many files, this much text, or has waited this long. */
@@ -47,18 +52,35 @@ export class IndexPass {
   private readonly codebase: CodebaseRecord;
   private readonly signal: AbortSignal;
   private readonly onProgress: (progress: IndexProgress) => void;
-  private readonly counts: RunCounts = { changed: 0, unchanged: 0, deleted: 0, skipped: 0 };
+  private readonly counts: RunCounts = { changed: 0, unchanged: 0, deleted: 0, skipped: 0, unreadable: 0, vanished: 0 };
   private batch: FileUpdate[] = [];
+  /** Files found gone during this batch, deleted with it. */
+  private batchGone: string[] = [];
   private batchChars = 0;
   private batchStartedAt = Date.now();
   private total = 0;
   private processed = 0;
+  private readonly format: IndexFormat;
+  private readonly rewriteAll: boolean;
 
-  constructor(deps: IndexerDeps, codebase: CodebaseRecord, signal: AbortSignal, onProgress: (progress: IndexProgress) => void) {
+  /**
+   * `rewriteAll` (a forced re-index) re-chunks every file as if none were
+   * stored, replacing them one batch at a time: search keeps answering from
+   * the old chunks meanwhile, and the result equals a clean index.
+   */
+  constructor(
+    deps: IndexerDeps,
+    codebase: CodebaseRecord,
+    signal: AbortSignal,
+    onProgress: (progress: IndexProgress) => void,
+    options: { rewriteAll?: boolean } = {},
+  ) {
     this.deps = deps;
     this.codebase = codebase;
     this.signal = signal;
     this.onProgress = onProgress;
+    this.format = currentFormat(codebase.settings);
+    this.rewriteAll = options.rewriteAll === true;
   }
 
   /** Indexes every scanned file and deletes stored files the scan no longer has. */
@@ -66,7 +88,7 @@ export class IndexPass {
     const stored = this.deps.store.contents.storedFiles(this.codebase.id);
     this.total = files.length;
     this.deps.store.codebases.setProgress(this.codebase.id, this.total, 0);
-    const reads = new ReadAhead(files.filter((file) => !isUnchanged(file, stored.get(file.path))), this.deps.maxFileBytes);
+    const reads = new ReadAhead(files.filter((file) => !this.isUpToDate(file, stored.get(file.path))), this.deps.maxFileBytes);
     for (const file of files) {
       this.signal.throwIfAborted();
       await this.syncFile(file, stored.get(file.path), reads);
@@ -95,11 +117,15 @@ export class IndexPass {
   }
 
   private async syncFile(file: ScannedFile, previous: StoredFile | undefined, reads?: ReadAhead): Promise<void> {
-    if (isUnchanged(file, previous)) {
+    if (this.isUpToDate(file, previous)) {
       this.counts.unchanged++;
       return;
     }
     const content = await (reads ? reads.take(file) : readFileContent(file.absolutePath, this.deps.maxFileBytes));
+    if (content.kind === 'skipped' && isTransientSkip(content.reason)) {
+      this.noteTransient(file, previous, content.reason);
+      return;
+    }
     const base = {
       path: file.path,
       size: file.size,
@@ -108,8 +134,10 @@ export class IndexPass {
       language: file.language.id,
       pathTerms: pathTerms(file.path),
       extension: extensionOf(file.path).slice(1),
+      formatVersion: this.format.version,
+      formatOptions: this.format.options,
     };
-    if (previous && previous.hash === content.hash) {
+    if (previous && content.hash !== '' && previous.hash === content.hash && this.isCurrent(previous)) {
       this.counts.unchanged++;
       this.add({ ...base, chunks: null }, 0);
       return;
@@ -124,6 +152,31 @@ export class IndexPass {
     this.add({ ...base, chunks: chunks.map(prepareChunk) }, content.text.length);
   }
 
+  /** Whether the stored file can stay as it is: same size and mtime, chunked the way this run would. */
+  private isUpToDate(file: ScannedFile, previous: StoredFile | undefined): boolean {
+    return previous !== undefined && sameSizeAndTime(file, previous) && this.isCurrent(previous);
+  }
+
+  /** Whether a stored file's chunks were made the way this run makes them (a forced run makes all anew). */
+  private isCurrent(previous: StoredFile): boolean {
+    return !this.rewriteAll && isCurrentFormat(previous, this.format);
+  }
+
+  /**
+   * A file that could not be read this time says nothing of its content, so
+   * its row is not written (writing its size and mtime would make it look
+   * unchanged forever): an unreadable file keeps what was indexed and is tried
+   * again next run; one that vanished or became a FIFO leaves the index.
+   */
+  private noteTransient(file: ScannedFile, previous: StoredFile | undefined, reason: SkipReason): void {
+    if (reason === 'unreadable') {
+      this.counts.unreadable++;
+      return;
+    }
+    this.counts.vanished++;
+    if (previous) this.batchGone.push(file.path);
+  }
+
   private add(update: FileUpdate, chars: number): void {
     this.batch.push(update);
     this.batchChars += chars;
@@ -131,18 +184,19 @@ export class IndexPass {
 
   private batchIsFull(): boolean {
     return (
-      this.batch.length >= BATCH_MAX_FILES ||
+      this.batch.length + this.batchGone.length >= BATCH_MAX_FILES ||
       this.batchChars >= BATCH_MAX_CHARS ||
       (this.batch.length > 0 && Date.now() - this.batchStartedAt >= BATCH_MAX_MS)
     );
   }
 
   private flush(withProgress = true): void {
-    if (this.batch.length > 0 || withProgress) {
+    if (this.batch.length > 0 || this.batchGone.length > 0 || withProgress) {
       const progress = withProgress ? { total: this.total, processed: this.processed } : undefined;
-      this.deps.store.contents.applyBatch(this.codebase.id, this.batch, [], progress);
+      this.deps.store.contents.applyBatch(this.codebase.id, this.batch, this.batchGone, progress);
     }
     this.batch = [];
+    this.batchGone = [];
     this.batchChars = 0;
     this.batchStartedAt = Date.now();
     if (withProgress) this.report('indexing', '');
@@ -197,8 +251,8 @@ export class IndexPass {
   }
 }
 
-function isUnchanged(file: ScannedFile, previous: StoredFile | undefined): boolean {
-  return previous !== undefined && previous.size === file.size && previous.mtimeMs === file.mtimeMs;
+function sameSizeAndTime(file: ScannedFile, previous: StoredFile): boolean {
+  return previous.size === file.size && previous.mtimeMs === file.mtimeMs;
 }
 
 /** Reads the files to process in order, keeping READ_AHEAD reads in flight ahead of the consumer. */

@@ -7,17 +7,16 @@ import type { Embedder } from '../embed/embedder.ts';
 import { FencedError, UserError, errorMessage } from '../errors.ts';
 import { normalizeExtension } from '../languages.ts';
 import { absolutePath, canonicalFolder, relativeInside } from '../paths.ts';
-import { percentOf, type IndexProgress } from '../progress.ts';
+import type { IndexProgress } from '../progress.ts';
 import { isIndexablePath, scanCodebase, type ScanResult, type ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, IndexSettings, IndexStore } from '../store/index-store.ts';
+import { currentFormat } from './index-format.ts';
 import { IndexPass, type IndexerDeps, type RunCounts } from './index-pass.ts';
 import { describeRun, overLimitMessage } from './run-messages.ts';
 import { WriteQueue } from './write-queue.ts';
 
 export interface IndexOptions {
   readonly force?: boolean | undefined;
-  /** When a run is already going on this codebase, return it instead of refusing (a retried request). */
-  readonly joinRunning?: boolean | undefined;
   readonly splitter?: 'ast' | 'langchain' | undefined;
   readonly customExtensions?: readonly string[] | undefined;
   readonly ignorePatterns?: readonly string[] | undefined;
@@ -30,6 +29,15 @@ export interface IndexStarted {
   readonly codebase: CodebaseRecord;
   /** Settles when the run ends, however it ends; never rejects. */
   readonly done: Promise<IndexProgress>;
+  /** This request joined a run that was already going. */
+  readonly attached?: boolean;
+}
+
+/** What a clear removed. */
+export interface ClearedCodebase {
+  readonly root: string;
+  readonly fileCount: number;
+  readonly chunkCount: number;
 }
 
 interface ActiveRun {
@@ -41,6 +49,16 @@ interface ActiveRun {
 
 type ProgressListener = (progress: IndexProgress) => void;
 
+/**
+ * Points where a test can hold a run, to make a race deterministic (a clear
+ * that lands during the scan, a kill between two batches). Production code
+ * never sets them.
+ */
+export interface IndexHooks {
+  /** After the scan of `root`, before the run enters the write queue. */
+  readonly afterScan?: (root: string) => Promise<void>;
+}
+
 export interface IndexRunsOptions {
   readonly store: IndexStore;
   readonly config: EngineConfig;
@@ -48,6 +66,7 @@ export interface IndexRunsOptions {
   readonly embedder: Embedder | undefined;
   /** Called when a codebase's chunks changed, so that caches of its vectors are dropped. */
   readonly onContentChanged: (codebaseId: number) => void;
+  readonly hooks?: IndexHooks | undefined;
 }
 
 /**
@@ -60,6 +79,7 @@ export class IndexRuns {
   private readonly config: EngineConfig;
   private readonly deps: IndexerDeps;
   private readonly onContentChanged: (codebaseId: number) => void;
+  private readonly hooks: IndexHooks;
   private readonly active = new Map<string, ActiveRun>();
   private readonly queue = new WriteQueue();
   private readonly listeners = new Set<ProgressListener>();
@@ -68,6 +88,7 @@ export class IndexRuns {
     this.store = options.store;
     this.config = options.config;
     this.onContentChanged = options.onContentChanged;
+    this.hooks = options.hooks ?? {};
     this.deps = { store: options.store, chunker: options.chunker, embedder: options.embedder, maxFileBytes: options.config.maxFileBytes };
   }
 
@@ -88,19 +109,16 @@ export class IndexRuns {
   }
 
   /**
-   * Scans the folder, then indexes it in the background. Refuses a second run
-   * on a codebase that is being indexed unless `force`, which cancels the
-   * running one and starts over from an empty index.
+   * Scans the folder, then indexes it in the background. A second request
+   * while a run is going joins that run (it answers with `attached`, and its
+   * `done` is that run's end) instead of refusing: an agent that asks twice,
+   * or a client that starts a new server per call, follows the one run.
+   * `force` cancels the running one and starts over.
    */
   async start(input: string, options: IndexOptions = {}): Promise<IndexStarted> {
     const root = canonicalFolder(input);
     const running = this.active.get(root);
-    if (running && options.joinRunning && !options.force) return running.started;
-    if (running && !options.force) {
-      throw new UserError(
-        `${root} is already being indexed (${percentOf(running.progress)}% done). Wait for it (get_indexing_status shows progress), or pass force: true to start over.`,
-      );
-    }
+    if (running && !options.force) return { ...(await running.started), attached: true };
     if (running) {
       running.controller.abort();
       await this.queue.idle(root);
@@ -132,13 +150,36 @@ export class IndexRuns {
     for (const codebase of this.store.codebases.list()) {
       if (codebase.status !== 'indexing' || this.active.has(codebase.root)) continue;
       try {
-        await this.start(codebase.root, { joinRunning: true });
+        await this.start(codebase.root);
         resumed.push(codebase.root);
       } catch (error) {
         onError(codebase.root, error);
       }
     }
     return resumed;
+  }
+
+  /**
+   * Re-indexes every codebase that has files chunked by an older Baton or
+   * with other settings (see index-format.ts): only those files are rewritten.
+   * A leader calls this when it takes the seat, so a release with a new
+   * chunker brings every index up to date without anyone asking.
+   */
+  async refreshOutdated(onError: (root: string, error: unknown) => void): Promise<{ root: string; outdated: number }[]> {
+    const started: { root: string; outdated: number }[] = [];
+    for (const codebase of this.store.codebases.list()) {
+      if (codebase.status === 'indexing' || this.active.has(codebase.root)) continue;
+      const format = currentFormat(codebase.settings);
+      const outdated = this.store.contents.countOutdated(codebase.id, format.version, format.options);
+      if (outdated === 0) continue;
+      try {
+        await this.start(codebase.root);
+        started.push({ root: codebase.root, outdated });
+      } catch (error) {
+        onError(codebase.root, error);
+      }
+    }
+    return started;
   }
 
   /** Cancels every run in this process (this process is no longer allowed to write). */
@@ -173,38 +214,84 @@ export class IndexRuns {
     });
   }
 
-  /** Cancels any run on the codebase and deletes its index. Returns what was removed. */
-  async clear(input: string): Promise<CodebaseRecord> {
-    const codebase = resolveCodebase(this.store, input)?.codebase;
-    if (!codebase) throw new UserError(`${absolutePath(input)} is not indexed; there is nothing to clear.`);
-    this.active.get(codebase.root)?.controller.abort();
-    await this.queue.enqueue(codebase.root, async () => {
-      this.store.codebases.delete(codebase.id);
+  /**
+   * Cancels any run on the codebase and deletes its index. Returns what was
+   * removed. A folder inside an indexed codebase is refused, naming the
+   * codebase: clearing is per codebase, and deleting the parent's index for a
+   * request about one of its folders would lose what the user did not ask to lose.
+   */
+  async clear(input: string): Promise<ClearedCodebase> {
+    const resolved = resolveCodebase(this.store, input);
+    if (resolved?.subfolder) {
+      throw new UserError(
+        `${absolutePath(input)} is a folder inside the indexed codebase ${resolved.codebase.root}; clear_index clears whole codebases. ` +
+          `Pass ${resolved.codebase.root} to clear all of it, or leave the folder out with ignorePatterns (e.g. ["${resolved.subfolder}/"]) and index again.`,
+      );
+    }
+    const codebase = resolved?.codebase;
+    const root = codebase?.root ?? this.runningRootFor(input);
+    if (root === undefined) throw new UserError(`${absolutePath(input)} is not indexed; there is nothing to clear.`);
+    this.active.get(root)?.controller.abort();
+    await this.queue.enqueue(root, async () => {
+      // Read again in the queue: a run that was scanning when the clear came may have been the first.
+      const current = this.store.codebases.byRoot(root);
+      if (current) this.store.codebases.delete(current.id);
     });
-    this.onContentChanged(codebase.id);
-    this.emit({ ...initialProgress(codebase.root, 'cancelled'), message: 'index cleared' });
-    return codebase;
+    if (codebase) this.onContentChanged(codebase.id);
+    this.emit({ ...initialProgress(root, 'cancelled'), message: 'index cleared' });
+    return codebase ?? { root, fileCount: 0, chunkCount: 0 };
   }
 
+  /** The root of a first run still scanning the folder a path names (it has no codebase row yet). */
+  private runningRootFor(input: string): string | undefined {
+    try {
+      const root = canonicalFolder(input);
+      return this.active.has(root) ? root : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Scans (outside the write queue: a scan only reads), then begins and runs
+   * the index inside it, so a clear or a forced restart queued meanwhile
+   * either comes before the run begins (and the run, cancelled, writes
+   * nothing) or after it ends. The signal is checked once more in the queue:
+   * a run cancelled after its scan must not create the codebase again.
+   */
   private async scanAndStart(root: string, settings: IndexSettings, reset: boolean, run: ActiveRun): Promise<IndexStarted> {
+    const { signal } = run.controller;
     const report = (progress: IndexProgress): void => {
       run.progress = progress;
       this.emit(progress);
     };
-    let scan: ScanResult;
-    let codebase: CodebaseRecord;
-    try {
-      scan = await this.scan(root, settings, run.controller.signal);
-      codebase = this.store.codebases.beginIndexing(root, settings, reset);
-    } catch (error) {
+    const forget = (): void => {
       if (this.active.get(root) === run) this.active.delete(root);
-      throw error;
-    }
-    this.onContentChanged(codebase.id);
-    report({ ...initialProgress(root, 'indexing'), totalFiles: scan.files.length });
-    const done = this.queue.enqueue(root, () => this.runFull(codebase, scan, run.controller.signal, report)).finally(() => {
-      if (this.active.get(root) === run) this.active.delete(root);
-    });
+    };
+    let begun!: (value: { codebase: CodebaseRecord; scan: ScanResult }) => void;
+    let refused!: (error: unknown) => void;
+    const beginning = new Promise<{ codebase: CodebaseRecord; scan: ScanResult }>((resolve, reject) => ((begun = resolve), (refused = reject)));
+    const done = this.scan(root, settings, signal)
+      .then(async (scan) => {
+        await this.hooks.afterScan?.(root);
+        return scan;
+      })
+      .then((scan) =>
+        this.queue.enqueue(root, async () => {
+          signal.throwIfAborted();
+          const codebase = this.store.codebases.beginIndexing(root, settings);
+          this.onContentChanged(codebase.id);
+          begun({ codebase, scan });
+          report({ ...initialProgress(root, 'indexing'), totalFiles: scan.files.length });
+          return this.runFull(codebase, scan, signal, report, reset);
+        }),
+      )
+      .catch((error: unknown): IndexProgress => {
+        refused(signal.aborted ? cancelledBeforeStart(root) : error);
+        return { ...initialProgress(root, 'cancelled'), message: 'cancelled' };
+      })
+      .finally(forget);
+    const { codebase, scan } = await beginning;
     return { root, fileCount: scan.files.length, codebase, done };
   }
 
@@ -232,8 +319,8 @@ export class IndexRuns {
     return { path: relative, absolutePath: absolute, size: info.size, mtimeMs: info.mtimeMs, language };
   }
 
-  private async runFull(codebase: CodebaseRecord, scan: ScanResult, signal: AbortSignal, report: ProgressListener): Promise<IndexProgress> {
-    const pass = new IndexPass(this.deps, codebase, signal, report);
+  private async runFull(codebase: CodebaseRecord, scan: ScanResult, signal: AbortSignal, report: ProgressListener, rewriteAll: boolean): Promise<IndexProgress> {
+    const pass = new IndexPass(this.deps, codebase, signal, report, { rewriteAll });
     try {
       const counts = await pass.syncAll(scan.files);
       let message = describeRun(counts, scan);
@@ -287,6 +374,11 @@ export class IndexRuns {
   private emit(progress: IndexProgress): void {
     for (const listener of this.listeners) listener(progress);
   }
+}
+
+/** What a caller hears of a run cancelled before it began (a clear or a forced restart came during its scan). */
+function cancelledBeforeStart(root: string): UserError {
+  return new UserError(`indexing ${root} was cancelled before it began: its index was cleared, or a forced re-index replaced this run.`);
 }
 
 function initialProgress(root: string, phase: IndexProgress['phase']): IndexProgress {

@@ -7,6 +7,9 @@ export function describeRun(counts: RunCounts, scan: ScanResult): string {
   if (counts.deleted) parts.push(`${counts.deleted} removed`);
   const skipped = counts.skipped + scan.skips.tooLarge;
   if (skipped) parts.push(`${skipped} skipped (binary, minified or too large)`);
+  const unreadable = counts.unreadable + scan.skips.unreadable;
+  if (unreadable) parts.push(`${unreadable} unreadable (tried again on the next index)`);
+  if (counts.vanished) parts.push(`${counts.vanished} vanished or stopped being regular files during the run (removed)`);
   return parts.join(', ');
 }
 

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readBounded } from './bounded-read.ts';
+
+/** Why a file was not indexed as text. */
+export type SkipReason = 'binary' | 'minified' | 'too-large' | 'unreadable' | 'vanished' | 'not-a-file';
 
 export type FileContent =
   | { readonly kind: 'text'; readonly text: string; readonly hash: string; readonly size: number }
-  | { readonly kind: 'skipped'; readonly reason: 'binary' | 'minified' | 'too-large' | 'unreadable'; readonly hash: string; readonly size: number };
+  | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly hash: string; readonly size: number };
 
 const SNIFF_BYTES = 8192;
 /** Average line length past which a file is taken as minified or generated. */
@@ -17,24 +20,29 @@ export function contentHash(data: string | Uint8Array): string {
 /**
  * Reads a file for indexing. Binary files (a NUL byte, or mostly invalid
  * UTF-8, near the start), minified files and files over the cap are reported
- * as skipped rather than indexed. Invalid UTF-8 elsewhere is decoded with
- * replacement characters, so a Latin-1 comment does not lose a source file.
+ * as skipped rather than indexed; so are files that vanished, stopped being
+ * regular files or could not be read since the scan (each with its own
+ * reason: the caller retries those, where a binary file stays skipped until
+ * it changes). Invalid UTF-8 elsewhere is decoded with replacement
+ * characters, so a Latin-1 comment does not lose a source file.
  */
 export async function readFileContent(absolutePath: string, maxBytes: number): Promise<FileContent> {
-  let data: Buffer;
-  try {
-    data = await readFile(absolutePath);
-  } catch {
-    return { kind: 'skipped', reason: 'unreadable', hash: '', size: 0 };
-  }
+  const read = await readBounded(absolutePath, maxBytes);
+  if (read.kind === 'too-large') return { kind: 'skipped', reason: 'too-large', hash: '', size: read.size };
+  if (read.kind !== 'data') return { kind: 'skipped', reason: read.kind, hash: '', size: 0 };
+  const data = read.data;
   const hash = contentHash(data);
   const size = data.length;
-  if (size > maxBytes) return { kind: 'skipped', reason: 'too-large', hash, size };
   const head = data.subarray(0, SNIFF_BYTES);
   if (head.includes(0) || mostlyInvalidUtf8(head)) return { kind: 'skipped', reason: 'binary', hash, size };
   const text = data.toString('utf8');
   if (looksMinified(text)) return { kind: 'skipped', reason: 'minified', hash, size };
   return { kind: 'text', text, hash, size };
+}
+
+/** Skip reasons that say nothing about the file's content: the file is tried again on the next run. */
+export function isTransientSkip(reason: SkipReason): boolean {
+  return reason === 'unreadable' || reason === 'vanished' || reason === 'not-a-file';
 }
 
 function mostlyInvalidUtf8(head: Buffer): boolean {

@@ -1,7 +1,8 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { languageOf, type LanguageInfo } from '../languages.ts';
+import { readSmallText } from './bounded-read.ts';
 import { BUILTIN_EXCLUDES } from './builtin-excludes.ts';
 import { IGNORE_FILE_NAMES, IgnoreChain } from './ignore-rules.ts';
 
@@ -42,6 +43,9 @@ export interface ScanResult {
   readonly countsByTopFolder: Map<string, number>;
   readonly skips: ScanSkips;
 }
+
+/** Ignore files larger than this are not read (no real one comes near). */
+const MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024;
 
 /** Past the limit the scan only counts, and gives up counting at this multiple of it. */
 export const COUNT_CAP_FACTOR = 20;
@@ -110,11 +114,9 @@ export async function withIgnoreFiles(chain: IgnoreChain, absolute: string, rela
   let result = chain;
   for (const name of IGNORE_FILE_NAMES) {
     if (!entries.some((entry) => entry.name === name && entry.isFile())) continue;
-    try {
-      result = result.with(relative, await readFile(path.join(absolute, name), 'utf8'));
-    } catch {
-      // An unreadable ignore file excludes nothing; the scan goes on.
-    }
+    // An unreadable ignore file (or a FIFO by that name) excludes nothing; the scan goes on.
+    const text = await readSmallText(path.join(absolute, name), MAX_IGNORE_FILE_BYTES);
+    if (text !== undefined) result = result.with(relative, text);
   }
   return result;
 }
@@ -142,11 +144,8 @@ export async function isIndexablePath(root: string, relativePath: string, option
   for (let depth = 0; depth < parts.length; depth++) {
     const folder = parts.slice(0, depth).join('/');
     for (const name of IGNORE_FILE_NAMES) {
-      try {
-        chain = chain.with(folder, await readFile(path.join(root, folder, name), 'utf8'));
-      } catch {
-        // no ignore file in this folder
-      }
+      const text = await readSmallText(path.join(root, folder, name), MAX_IGNORE_FILE_BYTES);
+      if (text !== undefined) chain = chain.with(folder, text);
     }
     const isLast = depth === parts.length - 1;
     const candidate = isLast ? relativePath : `${parts.slice(0, depth + 1).join('/')}/`;

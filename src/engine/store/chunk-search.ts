@@ -5,6 +5,16 @@ import { BM25_WEIGHTS, ftsTableName } from './schema.ts';
 const HIT_COLUMNS = `c.id AS chunkId, f.path AS path, f.language AS language, c.start_line AS startLine,
   c.end_line AS endLine, c.content AS content`;
 
+/**
+ * The first string after every path that starts with `prefix` (which ends in
+ * "/"): the same with "/" replaced by the next character, "0". SQLite
+ * compares text byte by byte in UTF-8, and every path under the folder sorts
+ * between the two.
+ */
+export function pathRangeEnd(prefix: string): string {
+  return `${prefix.slice(0, -1)}0`;
+}
+
 /** Read-only queries over the chunks: full-text matches and chunks by id. */
 export class ChunkSearch {
   private readonly connection: StoreConnection;
@@ -27,10 +37,11 @@ export class ChunkSearch {
       return this.connection.statement(sql).all(match, limit) as unknown as ChunkHit[];
     }
     // The sub-folder is not in the FTS table: rank every match, then keep the folder's files.
+    // A range on the path, not substr(): SQLite counts characters where JavaScript counts UTF-16 units.
     const sql = `SELECT ${columns} FROM (${ranked}) r
       JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id
-      WHERE substr(f.path, 1, ?) = ? ORDER BY r.score LIMIT ?`;
-    return this.connection.statement(sql).all(match, pathPrefix.length, pathPrefix, limit) as unknown as ChunkHit[];
+      WHERE f.path >= ? AND f.path < ? ORDER BY r.score LIMIT ?`;
+    return this.connection.statement(sql).all(match, pathPrefix, pathRangeEnd(pathPrefix), limit) as unknown as ChunkHit[];
   }
 
   /** How many chunks match an FTS5 expression, counting no further than `upTo`. */

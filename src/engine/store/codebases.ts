@@ -1,7 +1,7 @@
 import type { StoreConnection } from './connection.ts';
 import type { ContentTable } from './contents.ts';
 import type { CodebaseRecord, CodebaseStatus, IndexSettings } from './records.ts';
-import { ftsTableName, ftsTableSql } from './schema.ts';
+import { BUMP_VERSION, ftsTableName, ftsTableSql } from './schema.ts';
 
 interface CodebaseRow {
   id: number;
@@ -61,21 +61,17 @@ export class CodebaseTable {
     return (this.connection.statement('SELECT * FROM codebases ORDER BY root').all() as unknown as CodebaseRow[]).map(toRecord);
   }
 
-  /**
-   * Marks a codebase as being indexed with these settings, creating it if new.
-   * With `reset`, its files and chunks are dropped first (a forced re-index).
-   */
-  beginIndexing(root: string, settings: IndexSettings, reset: boolean): CodebaseRecord {
+  /** Marks a codebase as being indexed with these settings, creating it if new. */
+  beginIndexing(root: string, settings: IndexSettings): CodebaseRecord {
     const { connection } = this;
     return connection.transaction(() => {
       const now = Date.now();
       const existing = this.byRoot(root);
-      if (existing && reset) this.contents.deleteAll(existing.id);
       if (existing) {
         connection
           .statement(
             `UPDATE codebases SET status = 'indexing', settings = ?, processed_files = 0, total_files = 0,
-               message = '', started_at = ?, finished_at = NULL, updated_at = ?, writer_epoch = ? WHERE id = ?`,
+               message = '', started_at = ?, finished_at = NULL, ${BUMP_VERSION}, writer_epoch = ? WHERE id = ?`,
           )
           .run(JSON.stringify(settings), now, now, connection.writerEpoch, existing.id);
       } else {
@@ -88,14 +84,13 @@ export class CodebaseTable {
       }
       const record = this.byRoot(root)!;
       connection.db.exec(ftsTableSql(ftsTableName(record.id)));
-      if (reset) this.contents.refreshCounts(record.id);
-      return this.byId(record.id)!;
+      return record;
     });
   }
 
   setProgress(id: number, totalFiles: number, processedFiles: number): void {
     this.connection.transaction(() => {
-      this.connection.statement('UPDATE codebases SET total_files = ?, processed_files = ?, updated_at = ? WHERE id = ?').run(totalFiles, processedFiles, Date.now(), id);
+      this.connection.statement(`UPDATE codebases SET total_files = ?, processed_files = ?, ${BUMP_VERSION} WHERE id = ?`).run(totalFiles, processedFiles, Date.now(), id);
     });
   }
 
@@ -103,7 +98,7 @@ export class CodebaseTable {
     this.connection.transaction(() => {
       this.contents.refreshCounts(id);
       const now = Date.now();
-      this.connection.statement('UPDATE codebases SET status = ?, message = ?, finished_at = ?, updated_at = ? WHERE id = ?').run(status, message, now, now, id);
+      this.connection.statement(`UPDATE codebases SET status = ?, message = ?, finished_at = ?, ${BUMP_VERSION} WHERE id = ?`).run(status, message, now, now, id);
     });
   }
 

@@ -1,10 +1,22 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { FencedError } from '../errors.ts';
 
 /**
  * Checks, inside a write transaction, that this process may still write.
  * Throws FencedError when another writer has taken over (see coordination).
  */
 export type WriteFence = (db: DatabaseSync) => void;
+
+/** The fence of a store nobody has chosen as the writer yet: every write is refused (fail closed). */
+export const NO_WRITER: WriteFence = () => {
+  throw new FencedError(0, -1, 'write refused: this process is not the index writer (it holds no leader seat)');
+};
+
+/**
+ * The fence of a process known to be the only writer of its BATON_HOME (a
+ * test, a benchmark, a tool with a private home): nothing to check.
+ */
+export const SOLE_WRITER: WriteFence = () => {};
 
 /**
  * The index database as every table of the store uses it: cached prepared
@@ -13,7 +25,7 @@ export type WriteFence = (db: DatabaseSync) => void;
  */
 export class StoreConnection {
   readonly db: DatabaseSync;
-  private fence: WriteFence | undefined;
+  private fence: WriteFence = NO_WRITER;
   /** Recorded on the rows this process writes, so that any row can be traced to its leader. */
   private epoch = 0;
   private readonly statements = new Map<string, StatementSync>();
@@ -26,7 +38,7 @@ export class StoreConnection {
     return this.epoch;
   }
 
-  setWriteFence(fence: WriteFence | undefined, writerEpoch = 0): void {
+  setWriteFence(fence: WriteFence, writerEpoch = 0): void {
     this.fence = fence;
     this.epoch = writerEpoch;
   }
@@ -49,7 +61,7 @@ export class StoreConnection {
     if (this.db.isTransaction) return body();
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      if (fenced) this.fence?.(this.db);
+      if (fenced) this.fence(this.db);
       const result = body();
       this.db.exec('COMMIT');
       return result;

@@ -1,6 +1,9 @@
 import type { StoreConnection } from './connection.ts';
 import type { FileUpdate, StoredFile } from './records.ts';
-import { ftsTableName, ftsTableSql } from './schema.ts';
+import { BUMP_VERSION, ftsTableName, ftsTableSql } from './schema.ts';
+
+/** A file's format version, when its writer recorded itself in `writers`; 0 (redo it) when an older Baton wrote it. */
+const TRUSTED_FORMAT = 'CASE WHEN w.epoch IS NULL THEN 0 ELSE f.format_version END';
 
 /** The files and chunks of each codebase, with their search terms: written in atomic batches. */
 export class ContentTable {
@@ -11,14 +14,25 @@ export class ContentTable {
   }
 
   storedFiles(codebaseId: number): Map<string, StoredFile> {
-    const rows = this.connection.statement('SELECT id, path, size, mtime_ms, hash FROM files WHERE codebase_id = ?').all(codebaseId) as unknown as {
-      id: number;
-      path: string;
-      size: number;
-      mtime_ms: number;
-      hash: string;
-    }[];
-    return new Map(rows.map((row) => [row.path, { id: row.id, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash }]));
+    const rows = this.connection
+      .statement(`SELECT f.id, f.path, f.size, f.mtime_ms, f.hash, ${TRUSTED_FORMAT} AS format_version, f.format_options
+        FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch WHERE f.codebase_id = ?`)
+      .all(codebaseId) as unknown as { id: number; path: string; size: number; mtime_ms: number; hash: string; format_version: number; format_options: string }[];
+    return new Map(
+      rows.map((row) => [
+        row.path,
+        { id: row.id, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash, formatVersion: row.format_version, formatOptions: row.format_options },
+      ]),
+    );
+  }
+
+  /** How many files of a codebase were not chunked with this format (version below it, or other options). */
+  countOutdated(codebaseId: number, version: number, options: string): number {
+    const row = this.connection
+      .statement(`SELECT count(*) AS n FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch
+        WHERE f.codebase_id = ? AND (${TRUSTED_FORMAT} < ? OR f.format_options <> ?)`)
+      .get(codebaseId, version, options) as { n: number };
+    return row.n;
   }
 
   /**
@@ -31,10 +45,10 @@ export class ContentTable {
       for (const path of deletedPaths) this.deleteFile(codebaseId, fts, path);
       for (const update of updates) this.writeFile(codebaseId, fts, update);
       this.refreshCounts(codebaseId);
+      // Every batch moves the codebase's version: other processes' caches of its terms and vectors key on it.
+      this.connection.statement(`UPDATE codebases SET ${BUMP_VERSION} WHERE id = ?`).run(Date.now(), codebaseId);
       if (progress) {
-        this.connection
-          .statement('UPDATE codebases SET total_files = ?, processed_files = ?, updated_at = ? WHERE id = ?')
-          .run(progress.total, progress.processed, Date.now(), codebaseId);
+        this.connection.statement('UPDATE codebases SET total_files = ?, processed_files = ? WHERE id = ?').run(progress.total, progress.processed, codebaseId);
       }
     });
   }
@@ -74,13 +88,15 @@ export class ContentTable {
     if (existing) {
       this.deleteChunksOf(fts, existing.id);
       connection
-        .statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, chunk_count = ?, writer_epoch = ? WHERE id = ?')
-        .run(update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, epoch, existing.id);
+        .statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, chunk_count = ?, format_version = ?, format_options = ?, writer_epoch = ? WHERE id = ?')
+        .run(update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, update.formatVersion, update.formatOptions, epoch, existing.id);
       fileId = existing.id;
     } else {
       const inserted = connection
-        .statement('INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, chunk_count, writer_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(codebaseId, update.path, update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, epoch);
+        .statement(
+          'INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, chunk_count, format_version, format_options, writer_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(codebaseId, update.path, update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, update.formatVersion, update.formatOptions, epoch);
       fileId = Number(inserted.lastInsertRowid);
     }
     const insertChunk = connection.statement(

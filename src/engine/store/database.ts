@@ -2,15 +2,30 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { UserError } from '../errors.ts';
-import { MIGRATIONS } from './schema.ts';
+import { MIGRATIONS, requiredSchema } from './schema.ts';
 
 export const DATABASE_FILE = 'index.db';
+
+/** Where a database stands against this Baton's schema. */
+export interface SchemaState {
+  /** Migrations the database has had. */
+  readonly applied: number;
+  /** Migrations this Baton knows. */
+  readonly known: number;
+}
 
 /**
  * Opens (creating if needed) the index database in WAL mode: readers in any
  * number of processes, one writer. `busy_timeout` lets a reader or a
  * newly-elected writer wait out another process's short transaction instead
  * of failing.
+ *
+ * A new database gets the whole schema at once (nobody else can be using
+ * it). An existing one older than this Baton is left as it is: only the
+ * writer migrates it (`migrateToCurrent`, which a leader calls when it takes
+ * the seat), so that a follower of a newer version never changes the
+ * database under an older leader. A database that needs a newer Baton is
+ * refused with a message that says what to do.
  */
 export function openDatabase(home: string): DatabaseSync {
   const file = path.join(home, DATABASE_FILE);
@@ -27,27 +42,57 @@ export function openDatabase(home: string): DatabaseSync {
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA temp_store = MEMORY');
-  migrate(db);
+  const required = userVersion(db);
+  if (required > MIGRATIONS.length) {
+    db.close();
+    throw new UserError(
+      `the index database in ${home} was written by a newer Baton (it needs schema ${required}, this Baton knows ${MIGRATIONS.length}). ` +
+        `Update Baton (reload the VS Code windows whose Baton is older), or point BATON_HOME at another folder.`,
+    );
+  }
+  if (required === 0) migrate(db, { onlyIfEmpty: true });
   return db;
 }
 
-function migrate(db: DatabaseSync): void {
-  const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
-  if (current > MIGRATIONS.length) {
-    throw new UserError(
-      `the index database was written by a newer Baton (schema ${current}, this one knows ${MIGRATIONS.length}). Update Baton, or point BATON_HOME at another folder.`,
-    );
-  }
-  if (current === MIGRATIONS.length) return;
+/** How many migrations the database has had. */
+export function schemaState(db: DatabaseSync): SchemaState {
+  return { applied: appliedMigrations(db), known: MIGRATIONS.length };
+}
+
+/** Brings the database to this Baton's schema. For the writer only (a leader, or a sole writer). */
+export function migrateToCurrent(db: DatabaseSync): void {
+  migrate(db, { onlyIfEmpty: false });
+}
+
+function migrate(db: DatabaseSync, options: { onlyIfEmpty: boolean }): void {
   db.exec('BEGIN IMMEDIATE');
   try {
-    // Re-read inside the write lock: another process may have migrated meanwhile.
-    const locked = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
-    for (let version = locked; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version]!);
-    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+    // Read again under the write lock: another process may have migrated meanwhile.
+    const applied = appliedMigrations(db);
+    if (options.onlyIfEmpty && applied > 0) {
+      db.exec('ROLLBACK');
+      return;
+    }
+    for (let index = applied; index < MIGRATIONS.length; index++) db.exec(MIGRATIONS[index]!.sql);
+    if (applied < MIGRATIONS.length) {
+      db.prepare("INSERT INTO meta(key, value) VALUES ('schema', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(MIGRATIONS.length));
+      db.exec(`PRAGMA user_version = ${Math.max(userVersion(db), requiredSchema(MIGRATIONS.length))}`);
+    }
     db.exec('COMMIT');
   } catch (error) {
-    db.exec('ROLLBACK');
+    if (db.isTransaction) db.exec('ROLLBACK');
     throw error;
   }
+}
+
+function userVersion(db: DatabaseSync): number {
+  return Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+}
+
+/** The `schema` meta row; a database from before it records its migrations in user_version. */
+function appliedMigrations(db: DatabaseSync): number {
+  const version = userVersion(db);
+  if (version === 0) return 0;
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
+  return row ? Number(row.value) : version;
 }

@@ -29,6 +29,19 @@ export class EpochTable {
   }
 
   /**
+   * Records that the writer of `epoch` produces index format `formatVersion`:
+   * rows carrying this epoch may be trusted for their format columns (see
+   * migration 2). A fenced write: only the writer records itself.
+   */
+  recordWriter(epoch: number, formatVersion: number, batonVersion: string): void {
+    this.connection.transaction(() => {
+      this.connection
+        .statement('INSERT OR REPLACE INTO writers(epoch, format_version, baton_version, started_at) VALUES (?, ?, ?, ?)')
+        .run(epoch, formatVersion, batonVersion, Date.now());
+    });
+  }
+
+  /**
    * Increments the stored epoch and returns it: the calling process is the
    * writer from now on. Waits at most `busyTimeoutMs` for another process's
    * write transaction (a frozen former leader may hold one), then throws

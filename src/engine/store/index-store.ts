@@ -1,13 +1,14 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { ChunkSearch } from './chunk-search.ts';
 import { CodebaseTable } from './codebases.ts';
-import { StoreConnection, type WriteFence } from './connection.ts';
+import { NO_WRITER, StoreConnection, type WriteFence } from './connection.ts';
+import { migrateToCurrent, schemaState, type SchemaState } from './database.ts';
 import { ContentTable } from './contents.ts';
 import { EpochTable } from './epochs.ts';
 import { FileStamps } from './file-stamps.ts';
 import { VectorTable } from './vectors.ts';
 
-export type { WriteFence } from './connection.ts';
+export { NO_WRITER, SOLE_WRITER, type WriteFence } from './connection.ts';
 export type { ChunkHit, CodebaseRecord, CodebaseStatus, FileUpdate, IndexSettings, PreparedChunk, StoredFile } from './records.ts';
 
 /**
@@ -37,8 +38,28 @@ export class IndexStore {
     this.stamps = new FileStamps(this.connection);
   }
 
-  setWriteFence(fence: WriteFence | undefined, writerEpoch = 0): void {
+  /**
+   * Until this is called every write is refused: only a process chosen as the
+   * writer may write, and only to a database at this Baton's schema (the
+   * writer migrates it first: `migrateToCurrent`).
+   */
+  setWriteFence(fence: WriteFence, writerEpoch = 0): void {
+    if (fence !== NO_WRITER) {
+      const { applied, known } = schemaState(this.db);
+      if (applied !== known) throw new Error(`the index database is at schema ${applied}, this Baton writes schema ${known}: migrate it before writing`);
+    }
     this.connection.setWriteFence(fence, writerEpoch);
+  }
+
+  /** Where the database stands against this Baton's schema (an older one stays as it is until a leader migrates it). */
+  schemaState(): SchemaState {
+    return schemaState(this.db);
+  }
+
+  /** Brings the database to this Baton's schema; for the writer, before it writes. A newer schema is left alone. */
+  migrateToCurrent(): void {
+    const { applied, known } = schemaState(this.db);
+    if (applied < known) migrateToCurrent(this.db);
   }
 
   close(): void {

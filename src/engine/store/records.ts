@@ -29,6 +29,9 @@ export interface StoredFile {
   readonly size: number;
   readonly mtimeMs: number;
   readonly hash: string;
+  /** The index format and settings the file was chunked with (see indexing/index-format.ts). */
+  readonly formatVersion: number;
+  readonly formatOptions: string;
 }
 
 /** A chunk ready to store: its text plus the terms the FTS table indexes. */
@@ -51,6 +54,9 @@ export interface FileUpdate {
   readonly language: string;
   readonly pathTerms: string;
   readonly extension: string;
+  /** Recorded with new chunks: what produced them. */
+  readonly formatVersion: number;
+  readonly formatOptions: string;
   readonly chunks: readonly PreparedChunk[] | null;
 }
 

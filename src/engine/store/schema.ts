@@ -1,15 +1,33 @@
+/** One step of the schema. */
+export interface Migration {
+  readonly sql: string;
+  /**
+   * Whether a Baton that knows only the migrations before this one can still
+   * read and write the database after it: only additions, with defaults that
+   * mean "produced by an older Baton" (so that a current one redoes that
+   * work), and derived rows that go with their file. Such a migration leaves
+   * the database open to older processes during an update.
+   */
+  readonly keepsOlderWorking: boolean;
+}
+
 /**
- * The index schema, as an ordered list of migrations. `PRAGMA user_version`
- * records how many have run; a database written by a newer Baton is refused
- * rather than misread.
+ * The index schema, as an ordered list of migrations. The `meta` row
+ * `schema` records how many have run; `PRAGMA user_version` records the
+ * oldest schema a process must know to use the database (the count up to the
+ * last migration that does not keep older processes working), which is what
+ * Baton 0.1, which knows one migration, checks: a database it cannot use is
+ * refused with a message, never misread.
  *
  * Layout: one database for every codebase on the machine. Each codebase gets
  * its own contentless FTS5 table (`fts_<id>`), so clearing one is a DROP and
  * search never filters other codebases' rows out. Chunk text lives in
  * `chunks`; the FTS table holds only the code-aware terms (see tokenize.ts).
  */
-export const MIGRATIONS: readonly string[] = [
-  `
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    keepsOlderWorking: false,
+    sql: `
   CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -68,7 +86,39 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (model, content_hash)
   ) WITHOUT ROWID;
   `,
+  },
+  // 2: what produced each file's chunks (index format version and settings), so that a
+  // chunker, tokenizer or splitter change re-chunks files whose size and mtime did not change.
+  // An older Baton that writes later does not know these columns, so they are trusted only
+  // for rows whose writer (every writer records its epoch on the rows it writes) is in
+  // `writers`, which current leaders fill and older ones do not: a row an older leader
+  // wrote counts as format 0, and the next current leader re-chunks it. Existing rows were
+  // produced by format 1 with their codebase's splitter.
+  {
+    keepsOlderWorking: true,
+    sql: `
+  ALTER TABLE files ADD COLUMN format_version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE files ADD COLUMN format_options TEXT NOT NULL DEFAULT '';
+  UPDATE files SET format_options = 'splitter=' || coalesce(
+    (SELECT json_extract(c.settings, '$.splitter') FROM codebases c WHERE c.id = files.codebase_id), 'ast');
+  CREATE TABLE writers (
+    epoch INTEGER PRIMARY KEY,
+    format_version INTEGER NOT NULL,
+    baton_version TEXT NOT NULL,
+    started_at INTEGER NOT NULL
+  );
+  INSERT INTO writers(epoch, format_version, baton_version, started_at)
+    SELECT DISTINCT writer_epoch, 1, '0.1', 0 FROM files;
+  `,
+  },
 ];
+
+/** The oldest schema a process must know to use a database migrated through `applied` migrations. */
+export function requiredSchema(applied: number): number {
+  let required = 1;
+  for (let index = 0; index < applied && index < MIGRATIONS.length; index++) if (!MIGRATIONS[index]!.keepsOlderWorking) required = index + 1;
+  return required;
+}
 
 /** SQL creating the FTS table of one codebase. Column order matters to bm25 weights. */
 export function ftsTableSql(table: string): string {
@@ -81,6 +131,13 @@ export function ftsTableSql(table: string): string {
 
 /** bm25 weights for (symbols, path, body, ext): a defined name counts most, the extension not at all. */
 export const BM25_WEIGHTS = '8.0, 3.0, 1.0, 0.0';
+
+/**
+ * SQL that moves a codebase's `updated_at` forward (bind: now). It is the
+ * version that caches of the codebase's terms and vectors key on, so it must
+ * change with every write, even two in one millisecond.
+ */
+export const BUMP_VERSION = 'updated_at = max(updated_at + 1, ?)';
 
 export function ftsTableName(codebaseId: number): string {
   return `fts_${Math.trunc(codebaseId)}`;

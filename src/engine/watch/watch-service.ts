@@ -1,5 +1,4 @@
 import type { Engine } from '../engine.ts';
-import { UserError } from '../errors.ts';
 import type { IndexProgress } from '../progress.ts';
 import type { CodebaseRecord } from '../store/index-store.ts';
 import type { CodebaseWatch as WatchRecord } from '../../protocol/watch-state.ts';
@@ -136,16 +135,9 @@ export class WatchService {
  */
 async function reindexAfterRuns(engine: Engine, root: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (engine.isIndexing(root)) {
-      await (await engine.startIndex(root, { joinRunning: true })).done;
-      continue;
-    }
-    try {
-      await (await engine.startIndex(root)).done;
-      return;
-    } catch (error) {
-      // Someone started a run in between: wait for it, then run ours.
-      if (!(error instanceof UserError) || !engine.isIndexing(root)) throw error;
-    }
+    const started = await engine.startIndex(root);
+    await started.done;
+    // A run that was already going (and joined) may have scanned before the change: then one more.
+    if (!started.attached) return;
   }
 }
