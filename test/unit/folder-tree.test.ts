@@ -3,7 +3,6 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { FolderTree, type FileStamp, type TreeRules } from '../../src/engine/watch/folder-tree.ts';
-import { changedSince } from '../../src/engine/watch/index-diff.ts';
 import { watchConfigFromEnv } from '../../src/engine/watch/watch-config.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
 import { tempFolder } from '../helpers/paths.ts';
@@ -33,7 +32,7 @@ function recordingTree(root: string, treeRules = rules()): { tree: FolderTree; w
   return { tree, watched, closed };
 }
 
-test('the tree holds the folders a scan enters, each watched before it is read, and reports every indexable file with its stamp', async () => {
+for (const io of ['sliced', 'async'] as const) test(`the tree holds the folders a scan enters, each watched before it is read, and reports every indexable file with its stamp (${io} reads)`, async () => {
   const root = project({
     ...SAMPLE_PROJECT,
     '.git/HEAD': 'ref: refs/heads/main\n',
@@ -41,9 +40,9 @@ test('the tree holds the folders a scan enters, each watched before it is read, 
     'src/deep/er/leaf.ts': 'export const leaf = 1;\n',
     'src/notes.bin': 'binary-ish',
   });
-  const { tree, watched } = recordingTree(root);
+  const { tree, watched } = recordingTree(root, rules({ io }));
   const files = new Map<string, FileStamp>();
-  await tree.add('', (file, stamp) => files.set(file, stamp));
+  await tree.add('', (file, stamp) => files.set(file, stamp!));
   assert.deepEqual([...watched].sort(), ['', 'docs', 'lib', 'src', 'src/deep', 'src/deep/er']);
   assert.equal(tree.size, 6);
   assert.deepEqual([...files.keys()].sort(), ['docs/guide.md', 'lib/tokens.py', 'src/config.ts', 'src/deep/er/leaf.ts', 'src/server.ts']);
@@ -81,22 +80,6 @@ test('removing a folder drops and closes it and everything under it; adding a ne
   assert.ok(tree.has('a/new/inner'));
   tree.clear();
   assert.equal(tree.size, 0);
-});
-
-test('changedSince lists new, changed and vanished files, and nothing else', () => {
-  const onDisk = new Map([
-    ['same.ts', { size: 10, mtimeMs: 1 }],
-    ['touched.ts', { size: 10, mtimeMs: 2 }],
-    ['grown.ts', { size: 11, mtimeMs: 1 }],
-    ['new.ts', { size: 1, mtimeMs: 1 }],
-  ]);
-  const stored = new Map([
-    ['same.ts', { size: 10, mtimeMs: 1 }],
-    ['touched.ts', { size: 10, mtimeMs: 1 }],
-    ['grown.ts', { size: 10, mtimeMs: 1 }],
-    ['gone.ts', { size: 5, mtimeMs: 1 }],
-  ]);
-  assert.deepEqual(changedSince(onDisk, stored).sort(), ['gone.ts', 'grown.ts', 'new.ts', 'touched.ts']);
 });
 
 test('the watch settings come from the environment, with clear errors', () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Engine } from '../../src/engine/engine.ts';
 import type { WatchConfig } from '../../src/engine/watch/watch-config.ts';
+import { catchUpPass } from '../../src/engine/watch/catch-up.ts';
 import { WatchService } from '../../src/engine/watch/watch-service.ts';
 import type { CodebaseWatch } from '../../src/protocol/watch-state.ts';
 import { eventually } from '../helpers/eventually.ts';
@@ -99,4 +100,24 @@ test('with watching off every codebase is reported off and nothing is watched', 
   const { records } = watch(engine, { mode: 'off' });
   await eventually(() => records().length === 1, 'the record');
   assert.deepEqual(records().map((record) => [record.root, record.mode]), [[root, 'off']]);
+});
+
+test('the catch-up pass finds exactly the new, changed and gone files, whatever order their names sort in', async () => {
+  const { engine, root } = await indexed();
+  const rules = { ignorePatterns: [], customExtensions: new Set<string>(), maxFileBytes: 1024 * 1024, skipFolders: new Set<string>() };
+  const none = await catchUpPass(engine.store.stamps, root, rules, new AbortController().signal);
+  assert.deepEqual(none.kind === 'done' ? none.changed : none, []);
+  // Names around "/" in byte order: "src.d/…" sorts before "src/…", "src0.ts" after it.
+  mkdirSync(path.join(root, 'src.d'));
+  writeFileSync(path.join(root, 'src.d/dotted.ts'), 'export const dotted = 1;\n');
+  writeFileSync(path.join(root, 'src0.ts'), 'export const zero = 0;\n');
+  writeFileSync(path.join(root, 'src/config.ts'), `${SAMPLE_PROJECT['src/config.ts']}// grown\n`);
+  utimesSync(path.join(root, 'lib/tokens.py'), new Date(), new Date(Date.now() + 60_000));
+  rmSync(path.join(root, 'docs/guide.md'));
+  writeFileSync(path.join(root, 'node_modules/dep/ignored.ts'), 'export const ignored = 1;\n');
+  const found = await catchUpPass(engine.store.stamps, root, rules, new AbortController().signal);
+  assert.equal(found.kind, 'done');
+  assert.deepEqual(found.kind === 'done' ? found.changed.sort() : [], ['docs/guide.md', 'lib/tokens.py', 'src.d/dotted.ts', 'src/config.ts', 'src0.ts']);
+  rmSync(root, { recursive: true });
+  assert.equal((await catchUpPass(engine.store.stamps, root, rules, new AbortController().signal)).kind, 'root-gone');
 });

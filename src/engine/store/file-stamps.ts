@@ -27,4 +27,28 @@ export class FileStamps {
     }
     return stamps;
   }
+
+  /**
+   * A page of the codebase's files in path order (SQLite's byte order),
+   * after `afterPath`: a catch-up pass reads the index this way, side by side
+   * with a walk of the disk in the same order, without holding every stamp.
+   */
+  pageAfter(root: string, afterPath: string, limit: number): { path: string; size: number; mtimeMs: number }[] {
+    return this.connection
+      .statement(
+        `SELECT f.path AS path, f.size AS size, f.mtime_ms AS mtimeMs FROM files f JOIN codebases c ON c.id = f.codebase_id
+         WHERE c.root = ? AND f.path > ? ORDER BY f.path LIMIT ?`,
+      )
+      .all(root, afterPath, limit) as unknown as { path: string; size: number; mtimeMs: number }[];
+  }
+
+  /** The indexed files under a root-relative folder ('' for all of them): what a folder that went away took with it. */
+  pathsUnder(root: string, folder: string): string[] {
+    // "a/b/…" is exactly the range ["a/b/", "a/b0"): "0" follows "/" in every encoding.
+    const [from, to] = folder === '' ? ['', '\u{10FFFF}'] : [`${folder}/`, `${folder}0`];
+    const rows = this.connection
+      .statement('SELECT f.path AS path FROM files f JOIN codebases c ON c.id = f.codebase_id WHERE c.root = ? AND f.path >= ? AND f.path < ?')
+      .all(root, from, to) as unknown as { path: string }[];
+    return rows.map((row) => row.path);
+  }
 }

@@ -6,16 +6,20 @@ import { IGNORE_FILE_NAMES } from '../scan/ignore-rules.ts';
 import type { CodebaseWatch as WatchRecord, WatchMode } from '../../protocol/watch-state.ts';
 import { ChangeBatcher } from './change-batcher.ts';
 import { remoteFileSystem } from './file-systems.ts';
-import { FolderTree, joinRelative, type FileStamp, type TreeRules } from './folder-tree.ts';
+import { FolderTree, joinRelative, type TreeRules } from './folder-tree.ts';
 import { findGitDir, readHead } from './git-head.ts';
-import { changedSince, type StoredStamps } from './index-diff.ts';
+import type { CatchUpResult, IndexMerge } from './catch-up.ts';
 import { perFolderBackend, recursiveBackend, WatchLimitError, type TreeWatchBackend, type WatchBudget } from './watch-backends.ts';
 import type { WatchConfig } from './watch-config.ts';
 
 /** What a watch needs of the index: read what it holds, and apply changes through the leader's write path. */
 export interface WatchTarget {
-  /** The files the index holds for the codebase, or undefined when it is no longer indexed. */
-  storedFiles(root: string): StoredStamps | undefined;
+  /** The indexed files under a root-relative folder ('' for all). */
+  indexedUnder(root: string, folder: string): string[];
+  /** A comparison with the index for a walk to feed (see IndexMerge), or undefined when the codebase is no longer indexed. */
+  indexMerge(root: string): IndexMerge | undefined;
+  /** One catch-up pass (see catch-up.ts), or undefined when the codebase is no longer indexed. */
+  catchUp(root: string, rules: TreeRules, signal: AbortSignal): Promise<CatchUpResult | undefined>;
   /** Re-indexes these root-relative files (present, changed or gone), as an editor's events are. */
   refresh(root: string, files: string[]): Promise<void>;
   /** One incremental run with progress, started after any run already going (whose scan may predate the change). */
@@ -80,6 +84,8 @@ export class CodebaseWatch {
   private polling = false;
   private lastPassMs = 0;
   private passes = 0;
+  /** Synchronous slices on local disks; asynchronous calls where a stat may hang (remote file systems). */
+  private io: 'sliced' | 'async' = 'sliced';
   private readonly pending = new Set<string>();
   private rulesChanged = false;
   private headTouched = false;
@@ -133,24 +139,27 @@ export class CodebaseWatch {
   private async begin(): Promise<void> {
     if (this.options.config.mode === 'poll') return this.startPolling('watching is set to poll (BATON_WATCH=poll)', true);
     const remote = await remoteFileSystem(this.root);
+    this.io = remote ? 'async' : 'sliced';
     await this.startEvents();
     if (remote && this.mode === 'watching') this.startPolling(`it is on a ${remote} file system, where changes made on other machines send no events`, false);
   }
 
-  /** Watches every folder (collecting file stamps on the way), then catches up on changes made while nobody watched. */
+  /** Watches every folder, catching up on changes made while nobody watched in the same walk. */
   private async startEvents(): Promise<void> {
     const started = Date.now();
-    const seen = new Map<string, FileStamp>();
+    // While a run indexes the codebase its stamps are not final: compare once the run is done.
+    const indexing = this.options.target.isIndexing(this.root);
+    const merge = indexing ? undefined : this.options.target.indexMerge(this.root);
     const onEvent = (folder: string, name: string | undefined): void => this.onEvent(folder, name);
     const backend = this.options.nativeRecursive
       ? recursiveBackend(this.root, onEvent, (reason) => this.startPolling(reason, true))
       : perFolderBackend(onEvent, this.options.budget);
-    const tree = new FolderTree(this.root, this.options.rules, backend.watchFolder);
+    const tree = new FolderTree(this.root, this.treeRules(), backend.watchFolder);
     this.backend = backend;
     this.tree = tree;
     try {
       backend.start();
-      await tree.add('', (file, stamp) => seen.set(file, stamp), this.abort.signal);
+      await tree.add('', (file, stamp) => stamp && merge?.see(file, stamp), this.abort.signal, merge !== undefined);
     } catch (error) {
       if (this.stopped) return;
       if (error instanceof WatchLimitError) return this.startPolling(`${error.message}; raise fs.inotify.max_user_watches (sysctl) or exclude folders`, true);
@@ -163,13 +172,16 @@ export class CodebaseWatch {
     this.polling = false;
     this.setMode('watching');
     const folders = this.options.nativeRecursive ? 'one recursive watch' : `${tree.size} folders`;
-    if (this.options.target.isIndexing(this.root)) {
+    const took = Date.now() - started;
+    this.options.log.info(`watching ${this.root} (${folders}, set up in ${took} ms)${indexing ? '; catching up after the indexing run' : ''}`);
+    if (indexing) {
       this.catchUpAfterRun = true;
-      this.options.log.info(`watching ${this.root} (${folders}, set up in ${Date.now() - started} ms); catching up after the indexing run`);
       return;
     }
-    const changed = this.changesAgainstIndex(seen);
-    this.options.log.info(`watching ${this.root} (${folders}); caught up in ${Date.now() - started} ms: ${changed.length} files changed while nobody watched`);
+    if (!merge) return;
+    const changed = merge.finish();
+    this.lastPassMs = took;
+    this.options.log.info(`${this.root}: caught up in ${took} ms: ${changed.length} files changed while nobody watched`);
     await this.applyFiles(changed);
   }
 
@@ -245,14 +257,11 @@ export class CodebaseWatch {
   private async classify(tree: FolderTree, paths: readonly string[]): Promise<string[]> {
     const infos = await lstatAll(paths.map((relative) => tree.absolute(relative)));
     const files = new Set<string>();
-    let stored: StoredStamps | undefined;
     for (const [index, relative] of paths.entries()) {
       const info = infos[index];
       if (tree.has(relative)) {
         if (info?.isDirectory() && info.ino === tree.inodeOf(relative)) continue; // the same folder: nothing moved
-        stored ??= this.options.target.storedFiles(this.root);
-        const prefix = `${relative}/`;
-        for (const file of stored?.keys() ?? []) if (relative === '' || file.startsWith(prefix)) files.add(file);
+        for (const file of this.options.target.indexedUnder(this.root, relative)) files.add(file);
         tree.remove(relative);
       }
       if (info?.isDirectory()) {
@@ -274,9 +283,8 @@ export class CodebaseWatch {
     await this.options.target.refresh(this.root, [...files]);
   }
 
-  private changesAgainstIndex(seen: ReadonlyMap<string, FileStamp>): string[] {
-    const stored = this.options.target.storedFiles(this.root);
-    return stored ? changedSince(seen, stored) : [];
+  private treeRules(): TreeRules {
+    return { ...this.options.rules, io: this.io };
   }
 
   // ── polling ──────────────────────────────────────────────────────────────
@@ -326,16 +334,17 @@ export class CodebaseWatch {
     }
   }
 
-  /** One size/mtime pass over the tree (no watches), applying what differs from the index. */
-  private async catchUpFromDisk(when?: string): Promise<void> {
+  /** One size/mtime pass (see catch-up.ts), applying what differs from the index. `when` says what it catches up on, for the log. */
+  private async catchUpFromDisk(when?: 'while nobody watched' | 'after the indexing run' | 'by polling'): Promise<void> {
     if (this.options.target.isIndexing(this.root)) return; // the run is doing it; compare once it is done
-    const started = Date.now();
-    const seen = new Map<string, FileStamp>();
-    await new FolderTree(this.root, this.options.rules, () => undefined).add('', (file, stamp) => seen.set(file, stamp), this.abort.signal);
-    const changed = this.changesAgainstIndex(seen);
-    this.lastPassMs = Date.now() - started;
-    if (when) this.options.log.info(`${this.root}: caught up ${when} in ${this.lastPassMs} ms: ${changed.length} files changed`);
-    await this.applyFiles(changed);
+    const result = await this.options.target.catchUp(this.root, this.treeRules(), this.abort.signal);
+    if (this.stopped || !result) return;
+    if (result.kind === 'root-gone') return this.lostRoot();
+    this.lastPassMs = result.ms;
+    const took = Math.round(result.ms);
+    if (when === 'while nobody watched') this.options.log.info(`${this.root}: caught up in ${took} ms: ${result.changed.length} files changed while nobody watched`);
+    else if (when) this.options.log.info(`${this.root}: caught up ${when} in ${took} ms: ${result.changed.length} files changed`);
+    await this.applyFiles(result.changed);
   }
 
   private pollInterval(): number {
@@ -345,7 +354,7 @@ export class CodebaseWatch {
   // ── plumbing ─────────────────────────────────────────────────────────────
 
   private lostRoot(): void {
-    this.startPolling(ROOT_GONE, true);
+    if (this.reason !== ROOT_GONE) this.startPolling(ROOT_GONE, true);
   }
 
   private dropEvents(): void {

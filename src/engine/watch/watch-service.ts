@@ -2,6 +2,7 @@ import type { Engine } from '../engine.ts';
 import type { IndexProgress } from '../progress.ts';
 import type { CodebaseRecord } from '../store/index-store.ts';
 import type { CodebaseWatch as WatchRecord } from '../../protocol/watch-state.ts';
+import { catchUpPass, IndexMerge } from './catch-up.ts';
 import { CodebaseWatch, type WatchLog, type WatchTarget } from './codebase-watch.ts';
 import { hasNativeRecursiveWatch, type WatchBudget } from './watch-backends.ts';
 import type { WatchConfig } from './watch-config.ts';
@@ -39,10 +40,9 @@ export class WatchService {
     this.budget = { used: 0, max: options.config.maxFolders };
     const { engine } = options;
     this.target = {
-      storedFiles: (root) => {
-        const codebase = engine.store.codebases.byRoot(root);
-        return codebase ? engine.store.contents.storedFiles(codebase.id) : undefined;
-      },
+      indexedUnder: (root, folder) => engine.store.stamps.pathsUnder(root, folder),
+      indexMerge: (root) => (engine.store.codebases.byRoot(root) ? new IndexMerge(engine.store.stamps, root) : undefined),
+      catchUp: async (root, rules, signal) => (engine.store.codebases.byRoot(root) ? catchUpPass(engine.store.stamps, root, rules, signal) : undefined),
       refresh: async (root, files) => {
         await engine.refreshFiles(root, files);
       },
