@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Coordinator } from '../coordination/coordinator.ts';
+import { engineTestHooks } from '../coordination/test-hooks.ts';
 import { configFromEnv, type EngineConfig } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { UserError, errorMessage } from '../engine/errors.ts';
@@ -103,7 +104,7 @@ function requireArgs(args: string[], count: number, form: string): string[] {
 
 async function withEngine(body: (engine: Engine, config: EngineConfig) => Promise<number>): Promise<number> {
   const config = configFromEnv();
-  const engine = new Engine(config);
+  const engine = new Engine(config, { hooks: engineTestHooks() });
   try {
     return await body(engine, config);
   } finally {

@@ -46,7 +46,15 @@ export class StreamClientTransport implements Transport {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.buffer.append(chunk);
+    try {
+      this.buffer.append(chunk);
+    } catch (error) {
+      // Over the SDK's buffer limit (10 MB without a newline): the stream is out of step for good.
+      // Thrown here it would escape the stream's listener (in the extension host); the connection closes instead.
+      this.onerror?.(error as Error);
+      void this.close();
+      return;
+    }
     for (;;) {
       let message: JSONRPCMessage | null;
       try {

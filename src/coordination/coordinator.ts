@@ -314,10 +314,17 @@ export class Coordinator {
   }
 
   /**
-   * What a leader does on its own: resume runs a previous leader left
-   * unfinished, then bring up to date the codebases chunked by an older Baton.
+   * What a leader does on its own: finish clears and resume runs a previous
+   * leader left unfinished, then bring up to date the codebases chunked by an
+   * older Baton.
    */
   private async startBackgroundDuties(): Promise<void> {
+    const deletions = await this.engine.finishDeletions().catch((error: unknown) => {
+      this.log.warn(`could not finish deleting cleared codebases: ${errorMessage(error)}`);
+      return 0;
+    });
+    if (deletions > 0) this.log.info(`finished deleting ${deletions} cleared codebase(s)`);
+    if (this.role !== 'leader') return;
     const resumed = await this.engine.resumeInterrupted((root, error) => this.log.warn(`could not resume indexing ${root}: ${errorMessage(error)}`));
     for (const root of resumed) this.log.info(`resumed unfinished indexing of ${root}`);
     if (this.role !== 'leader') return;

@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, constants, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,10 +61,32 @@ export function prepareHome(files: HomeFiles): void {
     mkdirSync(files.home, { recursive: true, mode: 0o700 });
     if (process.platform !== 'win32' && statSync(files.home).uid === process.getuid?.()) chmodSync(files.home, 0o700);
     accessSync(files.home, constants.W_OK);
-    if (process.platform !== 'win32' && files.endpointBase !== files.home) mkdirSync(files.endpointBase, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new UserError(
       `BATON_HOME (${files.home}) is not a writable folder: ${(error as Error).message}. Set BATON_HOME to a folder you can write, or fix its permissions.`,
+    );
+  }
+  if (process.platform !== 'win32' && files.endpointBase !== files.home) prepareSocketFolder(files.endpointBase);
+}
+
+/**
+ * The shared temp folder that holds the sockets when the home path is too
+ * long for one. Anyone can create a folder in /tmp, so one that already
+ * exists is used only if it is a real folder of ours that nobody else can
+ * enter: otherwise another user could listen in our leader's place.
+ */
+function prepareSocketFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`cannot create the socket folder ${folder}: ${(error as Error).message}`);
+  }
+  const info = lstatSync(folder);
+  const uid = process.getuid?.();
+  if (!info.isDirectory() || (uid !== undefined && info.uid !== uid) || (info.mode & 0o077) !== 0) {
+    throw new UserError(
+      `the socket folder ${folder} is not private (${info.isDirectory() ? `owner uid ${info.uid}, mode ${(info.mode & 0o777).toString(8)}` : 'not a folder'}); ` +
+        'Baton will not put its leader socket there. Remove it, or set BATON_HOME to a shorter path (the socket then lives in BATON_HOME).',
     );
   }
 }

@@ -4,6 +4,7 @@ import type { LeaderInfo } from '../protocol/leader.ts';
 import {
   MAX_LINE_BYTES,
   RESULT_SCHEMAS,
+  requestTooLarge,
   eventSchema,
   leaderMessageSchema,
   type ErrorKind,
@@ -126,6 +127,9 @@ export class LeaderConnection {
 
   request<M extends ForwardedMethod>(method: M, params: RequestParams<M>): Promise<LeaderResults[M]> {
     if (this.closed) return Promise.reject(new ConnectionLostError('not connected to the leader'));
+    // Sent anyway, it would cost the connection (the leader closes on oversize lines) and look like a lost leader.
+    const tooLarge = requestTooLarge(method, params);
+    if (tooLarge) return Promise.reject(new UserError(tooLarge));
     const id = this.nextId++;
     return new Promise<LeaderResults[M]>((resolve, reject) => {
       this.pending.set(id, { method, resolve: (value) => resolve(value as LeaderResults[M]), reject });

@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.ts';
-import { UserError } from '../engine/errors.ts';
+import { FencedError, UserError, errorMessage } from '../engine/errors.ts';
+import { RunStoppedError } from '../engine/indexing/index-runs.ts';
 import type { LeaderRequest, LeaderResults, RequestParams } from '../protocol/ipc.ts';
 import type { LeaderInfo } from '../protocol/leader.ts';
 import type { PeerInfo } from './leader-endpoint.ts';
@@ -21,12 +22,29 @@ export async function answerFollower<M extends LeaderRequest['method']>(
   request: Extract<LeaderRequest, { method: M }>,
   peer: PeerInfo,
 ): Promise<LeaderResults[M]> {
+  try {
+    return await answer(context, request, peer);
+  } catch (error) {
+    // Failing because this process stopped leading meanwhile (fenced, deposed, shutting down) is
+    // not the request's fault: "not-leader" makes the follower send it to the next leader.
+    if (error instanceof FencedError || error instanceof RunStoppedError || (!context.isLeader() && request.method !== 'hello')) {
+      throw new NotLeaderError(`this process stopped leading while answering (${errorMessage(error)})`);
+    }
+    throw error;
+  }
+}
+
+async function answer<M extends LeaderRequest['method']>(
+  context: LeaderServiceContext,
+  request: Extract<LeaderRequest, { method: M }>,
+  peer: PeerInfo,
+): Promise<LeaderResults[M]> {
   const self = context.self();
   if (!context.isLeader() || !self) throw new NotLeaderError('this process is no longer the leader');
   const { engine } = context;
   switch (request.method) {
     case 'hello': {
-      const who = `${peer.label ?? '?'} (pid ${peer.pid ?? '?'}, Baton ${peer.version ?? '0.1'})`;
+      const who = `${peer.label ?? '?'}, Baton ${peer.version ?? '0.1'} (pid ${peer.pid ?? '?'})`;
       const problem = incompatibility(protocolOf(peer), `The follower ${who}`);
       if (problem) {
         context.log.info(`refused follower ${who}: protocol ${protocolOf(peer)}`);

@@ -9,11 +9,22 @@ const enabled = new Set((process.env.BATON_TEST_HOOKS ?? '').split(',').map((nam
 
 export type HookName =
   /** In a follower's take-over of a frozen leader, after it decided to take over and before it tries the seat. */
-  'takeover';
+  | 'takeover'
+  /** After the first committed batch of the first full index run of this process (once per process). */
+  | 'first-batch';
 
-export async function testHook(name: HookName): Promise<void> {
+const passed = new Set<HookName>();
+
+export async function testHook(name: HookName, options: { once?: boolean } = {}): Promise<void> {
   if (!enabled.has(name)) return;
+  if (options.once && passed.has(name)) return;
+  passed.add(name);
   const resumed = new Promise<void>((resolve) => process.once('SIGUSR2', () => resolve()));
   process.stderr.write(`${JSON.stringify({ event: 'hook', hook: name, pid: process.pid })}\n`);
   await resumed;
+}
+
+/** The engine's hooks for this process's BATON_TEST_HOOKS (none without it). */
+export function engineTestHooks(): { afterBatch?: (root: string) => Promise<void> } {
+  return enabled.has('first-batch') ? { afterBatch: () => testHook('first-batch', { once: true }) } : {};
 }

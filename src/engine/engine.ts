@@ -2,8 +2,7 @@ import { Chunker } from './chunk/chunker.ts';
 import type { EngineConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { OpenAiEmbedder } from './embed/openai-embedder.ts';
-import type { RunCounts } from './indexing/index-pass.ts';
-import { IndexRuns, type ClearedCodebase, type IndexHooks, type IndexOptions, type IndexStarted } from './indexing/index-runs.ts';
+import { IndexRuns, type ClearedCodebase, type IndexHooks, type IndexOptions, type IndexStarted, type RefreshOutcome } from './indexing/index-runs.ts';
 import type { IndexProgress } from './progress.ts';
 import { Searcher, type SearchOptions, type SearchResponse } from './search/searcher.ts';
 import { statusReport, type StatusReport } from './status.ts';
@@ -21,7 +20,7 @@ export interface EngineOptions {
   readonly soleWriter?: boolean;
 }
 
-export type { ClearedCodebase, IndexHooks, IndexOptions, IndexStarted } from './indexing/index-runs.ts';
+export type { ClearedCodebase, IndexHooks, IndexOptions, IndexStarted, RefreshOutcome } from './indexing/index-runs.ts';
 export type { SearchOptions, SearchResponse, SearchResult } from './search/searcher.ts';
 export type { StatusName, StatusReport } from './status.ts';
 
@@ -88,6 +87,11 @@ export class Engine {
     return this.runs.resumeInterrupted(onError);
   }
 
+  /** Finishes clears a previous leader left half done. */
+  finishDeletions(): Promise<number> {
+    return this.runs.finishDeletions();
+  }
+
   refreshOutdated(onError: (root: string, error: unknown) => void): Promise<{ root: string; outdated: number }[]> {
     return this.runs.refreshOutdated(onError);
   }
@@ -97,7 +101,7 @@ export class Engine {
     this.runs.abortAll();
   }
 
-  refreshFiles(input: string, files: readonly string[]): Promise<RunCounts> {
+  refreshFiles(input: string, files: readonly string[]): Promise<RefreshOutcome> {
     return this.runs.refreshFiles(input, files);
   }
 

@@ -38,6 +38,9 @@ export class BatonExtension implements vscode.Disposable {
   private status: StatusSnapshot | undefined;
   private lastAnnouncedChange = 0;
   private autoIndexDone = false;
+  private freshnessProblem: string | undefined;
+  /** Incremented for every child connected to and every drop: tells a late connection from the current one. */
+  private connectGeneration = 0;
 
   constructor(context: vscode.ExtensionContext) {
     this.context = context;
@@ -166,21 +169,51 @@ export class BatonExtension implements vscode.Disposable {
     }
   }
 
+  /**
+   * Connects the window's MCP client to a freshly started child. Only the
+   * latest child's connection is kept: one that completes after the child was
+   * replaced (or the window stopped it) is closed. A child whose handshake
+   * fails, or whose connection breaks later, is useless and may hold the
+   * leader seat: the supervisor ends it and starts another.
+   */
   private async connect(child: SupervisedChild): Promise<void> {
+    const generation = ++this.connectGeneration;
+    const isCurrent = (): boolean => generation === this.connectGeneration;
+    let client: ServerClient;
     try {
       const { ServerClient: Client } = loadClientModule();
       const version = String(this.context.extension.packageJSON.version ?? '0');
-      this.client = await Client.connect(child, version, (status) => this.onStatus(status));
-      await vscode.commands.executeCommand('setContext', 'baton.serverRunning', true);
-      await this.autoIndex(false);
+      const onStatus = (status: StatusSnapshot): void => {
+        if (isCurrent()) this.onStatus(status);
+      };
+      client = await Client.connect(child, version, onStatus, {
+        onClosed: () => {
+          if (!isCurrent() || this.client !== client) return;
+          this.log.warn('the connection to the server closed; restarting it');
+          void this.dropClient();
+          this.supervisor.abandon(child, 'the connection to the server closed');
+        },
+      });
     } catch (error) {
-      this.log.error(`could not talk to the server: ${(error as Error).message}`);
+      if (!isCurrent()) return;
+      const reason = `the server did not answer the MCP handshake: ${(error as Error).message}`;
+      this.log.error(`${reason}; restarting it`);
+      this.supervisor.abandon(child, reason);
+      return;
     }
+    if (!isCurrent()) {
+      await client.close().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    await vscode.commands.executeCommand('setContext', 'baton.serverRunning', true);
+    await this.autoIndex(false);
   }
 
   private async dropClient(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.connectGeneration++; // a connection still being made belongs to the dropped child
     this.mcp.setPort(undefined);
     await vscode.commands.executeCommand('setContext', 'baton.serverRunning', false);
     await client?.close().catch(() => undefined);
@@ -189,7 +222,7 @@ export class BatonExtension implements vscode.Disposable {
   private onStatus(status: StatusSnapshot): void {
     this.status = status;
     this.mcp.setPort(status.httpPort);
-    this.render({ kind: 'running', status });
+    this.render({ kind: 'running', status, problem: this.freshnessProblem });
     this.announceTakeOver(status);
   }
 
@@ -228,6 +261,7 @@ export class BatonExtension implements vscode.Disposable {
       try {
         const accepted = await client.index(folder.uri.fsPath, force, exclude);
         started++;
+        this.setFreshnessProblem(undefined); // an index run catches up on whatever did not get through
         this.log.info(`indexing ${accepted.path}: ${accepted.fileCount} files`);
       } catch (error) {
         this.log.info(`index ${folder.uri.fsPath}: ${(error as Error).message}`);
@@ -242,10 +276,21 @@ export class BatonExtension implements vscode.Disposable {
     try {
       const result = await client.refreshFiles(folder, files);
       if (result.changed + result.deleted > 0) this.log.debug(`refreshed ${result.changed} changed and ${result.deleted} deleted files in ${folder}`);
+      this.setFreshnessProblem(undefined);
     } catch (error) {
-      // Typically a folder that is not indexed (auto-index off): nothing to keep fresh.
-      this.log.debug(`not refreshed (${folder}): ${(error as Error).message}`);
+      const message = (error as Error).message;
+      // A folder that is not indexed (auto-index off) has nothing to keep fresh; anything else leaves the index stale.
+      if (/is not indexed yet/.test(message)) return this.log.debug(`not refreshed (${folder}): ${message}`);
+      this.log.warn(`${files.length} changed files in ${folder} did not reach the index: ${message}`);
+      this.setFreshnessProblem(`${files.length.toLocaleString('en-US')} changed files did not reach the index (${message}). Reindex the workspace to catch up.`);
     }
+  }
+
+  /** Shown in the status bar until the next refresh or index gets through. */
+  private setFreshnessProblem(problem: string | undefined): void {
+    if (problem === this.freshnessProblem) return;
+    this.freshnessProblem = problem;
+    if (this.status) this.render({ kind: 'running', status: this.status, problem });
   }
 
   private onSettingsChanged(event: vscode.ConfigurationChangeEvent): void {

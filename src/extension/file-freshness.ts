@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-
-/** Editor events settle this long before they are sent (a save often touches several files). */
-const SETTLE_MS = 300;
+import { ChangeBatcher } from './change-batcher.ts';
 
 /**
  * Keeps the index fresh from any window: saved, created and deleted files of
@@ -10,12 +8,11 @@ const SETTLE_MS = 300;
  */
 export class FileFreshness implements vscode.Disposable {
   private readonly watcher: vscode.FileSystemWatcher;
-  private readonly pending = new Map<string, Set<string>>();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly send: (folder: string, files: string[]) => Promise<void>;
+  private readonly batcher: ChangeBatcher;
 
   constructor(send: (folder: string, files: string[]) => Promise<void>) {
-    this.send = send;
+    // 5,000 paths per request stays below the request's limit (REFRESH_FILES_MAX); the server turns thousands into one run.
+    this.batcher = new ChangeBatcher({ settleMs: 300, maxWaitMs: 2000, batchSize: 5000, send });
     this.watcher = vscode.workspace.createFileSystemWatcher('**/*');
     this.watcher.onDidChange((uri) => this.note(uri));
     this.watcher.onDidCreate((uri) => this.note(uri));
@@ -23,25 +20,13 @@ export class FileFreshness implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.batcher.dispose();
     this.watcher.dispose();
   }
 
   private note(uri: vscode.Uri): void {
     if (uri.scheme !== 'file') return;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (!folder) return;
-    const root = folder.uri.fsPath;
-    let files = this.pending.get(root);
-    if (!files) this.pending.set(root, (files = new Set()));
-    files.add(uri.fsPath);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), SETTLE_MS);
-  }
-
-  private flush(): void {
-    const batches = [...this.pending.entries()];
-    this.pending.clear();
-    for (const [root, files] of batches) void this.send(root, [...files]);
+    if (folder) this.batcher.note(folder.uri.fsPath, uri.fsPath);
   }
 }

@@ -4,7 +4,7 @@ import type { WatchSummary } from '../protocol/watch-state.ts';
 /** What the window knows about its server. */
 export type WindowState =
   | { readonly kind: 'starting' }
-  | { readonly kind: 'running'; readonly status: StatusSnapshot }
+  | { readonly kind: 'running'; readonly status: StatusSnapshot; readonly problem?: string | undefined }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'stopped' };
 
@@ -46,7 +46,7 @@ export function renderStatusBar(state: WindowState): StatusBarView {
         command: SHOW_ACTIONS_COMMAND,
       };
     case 'running':
-      return renderRunning(state.status);
+      return withProblem(renderRunning(state.status), state.problem);
   }
 }
 
@@ -115,6 +115,17 @@ function watchNotes(codebases: StatusSnapshot['codebases']): string[] {
 function seconds(milliseconds: number | undefined): string {
   const value = (milliseconds ?? 0) / 1000;
   return value < 1 ? `${milliseconds ?? 0} ms` : `${Math.round(value)} s`;
+}
+
+/** A running server with something the user should know (file changes that did not reach the index). */
+function withProblem(view: StatusBarView, problem: string | undefined): StatusBarView {
+  if (!problem) return view;
+  return {
+    ...view,
+    text: `${view.text} $(warning)`,
+    tooltip: `$(warning) ${escapeMarkdown(problem)}\n\n${view.tooltip}`,
+    background: 'statusBarItem.warningBackground',
+  };
 }
 
 function shortPath(root: string): string {

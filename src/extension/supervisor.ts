@@ -74,6 +74,8 @@ export class Supervisor {
   private stopping: Promise<void> | undefined;
   /** Counts stop() calls, so a restart() can tell that a later stop or restart overtook it. */
   private stopRequests = 0;
+  /** Children being ended because they could not be used, with the reason their restart reports. */
+  private readonly abandoned = new WeakMap<SupervisedChild, string>();
 
   constructor(options: SupervisorOptions) {
     this.options = options;
@@ -103,6 +105,18 @@ export class Supervisor {
     }
     this.stopping ??= this.stopInSteps(child).finally(() => (this.stopping = undefined));
     await this.stopping;
+  }
+
+  /**
+   * The server runs but cannot be used (its MCP handshake failed, or its
+   * connection broke): it is ended in bounded steps, like a stop, and then
+   * restarted like after a crash (with backoff, counted against the crash
+   * limit), for it may hold the leader seat with nobody to serve.
+   */
+  abandon(child: SupervisedChild, reason: string): void {
+    if (this.child !== child || this.stopping || this.abandoned.has(child)) return;
+    this.abandoned.set(child, reason);
+    void this.endInSteps(child);
   }
 
   /** A bounded stop followed by a fresh start, with the crash history forgotten. */
@@ -148,9 +162,10 @@ export class Supervisor {
     this.setState({ kind: 'running', child });
   }
 
-  private onExit(child: SupervisedChild | undefined, reason: string, unsuitable: boolean): void {
+  private onExit(child: SupervisedChild | undefined, exitReason: string, unsuitable: boolean): void {
     if (child && this.child !== child) return;
     this.child = undefined;
+    const reason = (child && this.abandoned.get(child)) ?? exitReason;
     if (this.stopping) return; // a deliberate stop: stopInSteps sets the state
     if (unsuitable) {
       this.setState({ kind: 'failed', reason });
@@ -171,17 +186,19 @@ export class Supervisor {
   }
 
   private async stopInSteps(child: SupervisedChild): Promise<void> {
+    const gone = await this.endInSteps(child);
+    if (!gone) this.child = undefined; // unkillable: forget it rather than hang the window
+    this.setState({ kind: 'stopped' });
+  }
+
+  /** End stdin, then SIGTERM, then SIGKILL, each step waiting a bounded time; whether the child exited. */
+  private async endInSteps(child: SupervisedChild): Promise<boolean> {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const step = (action: () => void): Promise<boolean> => {
       action();
       return Promise.race([exited.then(() => true), this.delay(this.policy.stopStepMs).then(() => false)]);
     };
-    const gone =
-      (await step(() => child.stdin.end())) ||
-      (await step(() => child.kill('SIGTERM'))) ||
-      (await step(() => child.kill('SIGKILL')));
-    if (!gone) this.child = undefined; // unkillable: forget it rather than hang the window
-    this.setState({ kind: 'stopped' });
+    return (await step(() => child.stdin.end())) || (await step(() => child.kill('SIGTERM'))) || (await step(() => child.kill('SIGKILL')));
   }
 
   private delay(ms: number): Promise<void> {

@@ -7,14 +7,15 @@
 import { z } from 'zod';
 
 export const REFRESH_FILES_METHOD = 'baton/refreshFiles';
+export const REFRESH_FILES_MAX = 10_000;
 
 export const refreshFilesRequestSchema = z.object({
   method: z.literal(REFRESH_FILES_METHOD),
   params: z.object({
     /** The workspace folder (an indexed codebase). */
     path: z.string(),
-    /** Absolute paths of saved, created or deleted files. */
-    files: z.array(z.string()).max(10_000),
+    /** Absolute paths of saved, created or deleted files (the extension sends larger sets in several requests). */
+    files: z.array(z.string()).max(REFRESH_FILES_MAX),
   }),
 });
 

@@ -6,9 +6,25 @@
 import { z } from 'zod';
 import { leaderInfoSchema } from './leader.ts';
 import { indexProgressSchema } from './progress.ts';
+import { MAX_CUSTOM_EXTENSIONS, MAX_EXTENSION_LENGTH, MAX_IGNORE_PATTERNS, MAX_PATTERN_LENGTH } from './tools.ts';
 
-/** A line longer than this closes the connection: no message of ours comes near it. */
+/**
+ * A line longer than this closes the connection (every release agrees on
+ * it). Followers never send one: a request that would be longer is refused
+ * before it is sent, with a message (see requestTooLarge), and file
+ * refreshes go in batches of REFRESH_BATCH paths.
+ */
 export const MAX_LINE_BYTES = 1024 * 1024;
+/** Paths per forwarded refresh request (a thousand long paths stay far below MAX_LINE_BYTES). */
+export const REFRESH_BATCH = 1000;
+
+/** Why a request cannot be sent to the leader, or undefined when it can. */
+export function requestTooLarge(method: string, params: unknown): string | undefined {
+  const bytes = Buffer.byteLength(JSON.stringify(params));
+  if (bytes < MAX_LINE_BYTES - 1024) return undefined;
+  const size = (bytes / 1024 / 1024).toFixed(1);
+  return `this ${method} request is too large (${size} MiB; requests are limited to 1 MiB): put long lists of ignorePatterns in a .batonignore file in the folder instead.`;
+}
 /** How long a connection may stay silent before its hello. */
 export const HELLO_TIMEOUT_MS = 10_000;
 
@@ -20,8 +36,8 @@ const indexParams = z.object({
   /** Sent by older followers on a retry after a failover; every index request joins a running run now. */
   attach: z.boolean().optional(),
   splitter: z.enum(['ast', 'langchain']).optional(),
-  customExtensions: z.array(z.string()).max(1000).optional(),
-  ignorePatterns: z.array(z.string()).max(10_000).optional(),
+  customExtensions: z.array(z.string().max(MAX_EXTENSION_LENGTH)).max(MAX_CUSTOM_EXTENSIONS).optional(),
+  ignorePatterns: z.array(z.string().max(MAX_PATTERN_LENGTH)).max(MAX_IGNORE_PATTERNS).optional(),
 });
 
 export const requestSchema = z.discriminatedUnion('method', [
@@ -60,6 +76,7 @@ export const refreshResultSchema = z.object({
   // Protocol 2; a leader of protocol 1 does not send them.
   unreadable: z.number().optional(),
   vanished: z.number().optional(),
+  deferred: z.enum(['as-run', 'after-run']).optional(),
 });
 
 /** What each method answers. */

@@ -14,6 +14,16 @@ export const TOOL_NAMES = {
   status: 'get_indexing_status',
 } as const;
 
+/**
+ * Limits of index_codebase's lists. They are the same whether the call runs in
+ * the leader or is forwarded to it (the leader endpoint's messages are
+ * validated against them too), so a call never passes here and fails there.
+ */
+export const MAX_CUSTOM_EXTENSIONS = 1000;
+export const MAX_EXTENSION_LENGTH = 100;
+export const MAX_IGNORE_PATTERNS = 10_000;
+export const MAX_PATTERN_LENGTH = 4096;
+
 export const SEARCH_LIMIT_DEFAULT = 10;
 export const SEARCH_LIMIT_MAX = 50;
 
@@ -29,11 +39,17 @@ export const indexInput = {
     .optional()
     .describe('"ast" (default) chunks at functions and classes; "langchain" splits by lines.'),
   customExtensions: z
-    .array(z.string(), { error: 'customExtensions must be a list of extensions such as [".vue", ".svelte"]' })
+    .array(z.string().max(MAX_EXTENSION_LENGTH, { error: `an extension in customExtensions is over ${MAX_EXTENSION_LENGTH} characters` }), {
+      error: 'customExtensions must be a list of extensions such as [".vue", ".svelte"]',
+    })
+    .max(MAX_CUSTOM_EXTENSIONS, { error: `customExtensions takes at most ${MAX_CUSTOM_EXTENSIONS} extensions` })
     .optional()
     .describe('Extra file extensions to index, e.g. [".vue", ".svelte"].'),
   ignorePatterns: z
-    .array(z.string(), { error: 'ignorePatterns must be a list of .gitignore-style patterns such as ["generated/"]' })
+    .array(z.string().max(MAX_PATTERN_LENGTH, { error: `a pattern in ignorePatterns is over ${MAX_PATTERN_LENGTH} characters` }), {
+      error: 'ignorePatterns must be a list of .gitignore-style patterns such as ["generated/"]',
+    })
+    .max(MAX_IGNORE_PATTERNS, { error: `ignorePatterns takes at most ${MAX_IGNORE_PATTERNS} patterns; put long lists in a .batonignore file` })
     .optional()
     .describe('Extra .gitignore-style patterns to exclude, e.g. ["fixtures/", "*.snap"].'),
   waitForCompletion: z

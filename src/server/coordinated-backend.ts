@@ -1,6 +1,9 @@
 import type { Coordinator } from '../coordination/coordinator.ts';
 import type { Engine } from '../engine/engine.ts';
+import { BULK_REFRESH_FILES } from '../engine/indexing/index-runs.ts';
 import { canonicalFolder } from '../engine/paths.ts';
+import { UserError } from '../engine/errors.ts';
+import { REFRESH_BATCH, requestTooLarge } from '../protocol/ipc.ts';
 import { DEFAULT_REFRESH_BUDGET_MS, FreshnessCheck } from '../engine/search/freshness.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
 import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
@@ -37,7 +40,6 @@ export class CoordinatedBackend implements ToolBackend {
   async index(input: IndexToolInput, onProgress: (progress: IndexProgress) => void): Promise<IndexAccepted> {
     // Checked here first, so bad paths get their clear message without a round trip.
     const root = canonicalFolder(input.path);
-    const tracker = new RunTracker(this.coordinator, this.engine, root, onProgress);
     const params = {
       path: root,
       force: input.force,
@@ -47,6 +49,10 @@ export class CoordinatedBackend implements ToolBackend {
       customExtensions: input.customExtensions,
       ignorePatterns: input.ignorePatterns,
     };
+    // The same limit whether this process leads or forwards: a call must not work in one window and not in another.
+    const tooLarge = requestTooLarge('index', params);
+    if (tooLarge) throw new UserError(tooLarge);
+    const tracker = new RunTracker(this.coordinator, this.engine, root, onProgress);
     try {
       const accepted = await this.coordinator.write('index', params, async () => {
         const started = await this.engine.startIndex(root, params);
@@ -82,9 +88,25 @@ export class CoordinatedBackend implements ToolBackend {
     return { path: removed.root, cleared: true, fileCount: removed.fileCount, chunkCount: removed.chunkCount };
   }
 
-  /** Re-indexes files an editor reported as saved, created or deleted. */
-  refresh(path: string, files: string[]): Promise<{ changed: number; deleted: number }> {
-    return this.coordinator.write('refresh', { path, files }, () => this.engine.refreshFiles(path, files));
+  /**
+   * Re-indexes files an editor reported as saved, created or deleted. Many at
+   * once become one incremental run; the rest go to the leader in batches
+   * that stay far below the endpoint's line limit.
+   */
+  async refresh(path: string, files: string[]): Promise<{ changed: number; deleted: number }> {
+    if (files.length > BULK_REFRESH_FILES) {
+      await this.index({ path }, () => {});
+      return { changed: 0, deleted: 0 };
+    }
+    let changed = 0;
+    let deleted = 0;
+    for (let start = 0; start < files.length; start += REFRESH_BATCH) {
+      const batch = files.slice(start, start + REFRESH_BATCH);
+      const counts = await this.coordinator.write('refresh', { path, files: batch }, () => this.engine.refreshFiles(path, batch));
+      changed += counts.changed;
+      deleted += counts.deleted;
+    }
+    return { changed, deleted };
   }
 
   async search(input: SearchToolInput): Promise<SearchToolOutput> {

@@ -1,6 +1,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Coordinator, roleEventLine, seatReleasedLine, type RoleChange } from '../coordination/coordinator.ts';
+import { engineTestHooks } from '../coordination/test-hooks.ts';
 import { configFromEnv } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { errorMessage } from '../engine/errors.ts';
@@ -35,7 +36,7 @@ export async function runStdioServer(): Promise<void> {
   const config = configFromEnv();
   const watchConfig = watchConfigFromEnv();
   const refreshBudgetMs = refreshBudgetFromEnv();
-  const engine = new Engine(config);
+  const engine = new Engine(config, { hooks: engineTestHooks() });
   const label = process.env[SERVER_ENV.label]?.trim() || `baton mcp (pid ${process.pid})`;
   const coordinator = new Coordinator({ home: config.home, engine, label, log });
   const backend = new CoordinatedBackend(engine, coordinator, refreshBudgetMs);

@@ -38,7 +38,12 @@ export function registerTools(server: McpServer, backend: ToolBackend, log: Logg
         const accepted = await backend.index(input, progress.send);
         if (!input.waitForCompletion) {
           progress.stop(); // a token is only valid while its request is open
-          void accepted.done.then((final) => log.info(indexFinishedText(accepted.output.path, final)));
+          void accepted.done.then((final) => {
+            const text = indexFinishedText(accepted.output.path, final);
+            log.info(text);
+            // The request is answered by now: the end of the run reaches the client as a log message.
+            void server.sendLoggingMessage({ level: final.phase === 'done' ? 'info' : 'warning', logger: 'baton', data: text }).catch(() => undefined);
+          });
           return { content: [{ type: 'text', text: indexStartedText(accepted.output) }], structuredContent: accepted.output };
         }
         const final = await accepted.done;
@@ -111,7 +116,7 @@ async function answer(log: Logger, tool: string, body: () => Promise<CallToolRes
     return await body();
   } catch (error) {
     if (error instanceof UserError) return { content: [{ type: 'text', text: error.message }], isError: true };
-    if (error instanceof Error && error.name === 'AbortError') {
+    if (error instanceof Error && (error.name === 'AbortError' || error.name === 'RunStoppedError')) {
       return { content: [{ type: 'text', text: `${tool} was cancelled (the index was cleared, or a forced re-index or shutdown stopped it). Call it again if you still need it.` }], isError: true };
     }
     log.error(`${tool} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -99,10 +99,17 @@ async function statusDocument(): Promise<string | undefined> {
  * once the command has finished.
  */
 async function runAndDismiss(command: string): Promise<void> {
-  const running = vscode.commands.executeCommand(command);
-  await sleep(1000);
-  await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-  await withTimeout(running, `${command} to finish after its quick input was closed`, 15_000);
+  let finished = false;
+  const running = Promise.resolve(vscode.commands.executeCommand(command)).finally(() => (finished = true));
+  // The quick input opens some time after the command starts and no API says when: close it (a
+  // no-op while none is open) until the command ends, which is the event that matters.
+  const deadline = Date.now() + 15_000;
+  while (!finished) {
+    if (Date.now() > deadline) throw new Error(`${command} did not finish within 15 s of its quick input being closed`);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await Promise.race([running.catch(() => undefined), sleep(100)]);
+  }
+  await running;
 }
 
 interface LeaderStatus {

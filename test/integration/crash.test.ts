@@ -23,24 +23,33 @@ after(() => {
   cleanHome.remove();
 });
 
+/** Resolves when the stream has printed `text` (fails after `timeoutMs`, or if the stream ends first). */
+function untilLine(stream: NodeJS.ReadableStream, text: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no "${text}" within ${timeoutMs} ms: ${seen.slice(-500)}`)), timeoutMs);
+    stream.on('data', (data: Buffer) => {
+      seen += data.toString();
+      if (seen.includes(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    stream.on('end', () => reject(new Error(`the stream ended before "${text}": ${seen.slice(-500)}`)));
+  });
+}
+
 function openIndex(home: string): DatabaseSync {
   return new DatabaseSync(path.join(home, 'index.db'));
 }
 
 test('SIGKILL in the middle of indexing leaves a consistent index, and the next run completes it exactly', async () => {
-  const child = spawn(process.execPath, [CLI, 'index', project.path], { env: { ...process.env, BATON_HOME: crashedHome.path }, stdio: 'ignore' });
-  // Wait until some batches are committed, then kill without warning.
-  let committed = 0;
-  while (committed === 0) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    try {
-      const db = openIndex(crashedHome.path);
-      committed = (db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n;
-      db.close();
-    } catch {
-      // the database is not created yet
-    }
-  }
+  // The hook holds the run right after its first committed batch: the kill lands mid-index every time.
+  const child = spawn(process.execPath, [CLI, 'index', project.path], {
+    env: { ...process.env, BATON_HOME: crashedHome.path, BATON_TEST_HOOKS: 'first-batch' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await untilLine(child.stderr, '"hook":"first-batch"', 30_000);
   child.kill('SIGKILL');
   await once(child, 'exit');
 

@@ -26,10 +26,10 @@ function folder(prefix: string): string {
 }
 
 /** Starts servers one after the other, so the first is the leader. */
-async function cluster(home: string, count: number): Promise<ServerProcess[]> {
+async function cluster(home: string, count: number, leaderEnv: Record<string, string> = {}): Promise<ServerProcess[]> {
   const servers: ServerProcess[] = [];
   for (let i = 0; i < count; i++) {
-    const server = new ServerProcess(home);
+    const server = new ServerProcess(home, i === 0 ? leaderEnv : {});
     started.push(server);
     servers.push(server);
     await server.waitForRole(i === 0 ? 'leader' : 'follower');
@@ -45,11 +45,13 @@ async function statusOf(client: Client, root: string): Promise<{ status: string;
   return (await call(client, 'get_indexing_status', { path: root })).structuredContent as { status: string; processedFiles: number; fileCount: number };
 }
 
-async function waitUntilIndexed(client: Client, root: string): Promise<void> {
+async function waitUntilIndexed(client: Client, root: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await statusOf(client, root);
     if (status.status === 'indexed') return;
     assert.notEqual(status.status, 'failed');
+    if (Date.now() > deadline) throw new Error(`${root} not indexed within ${timeoutMs} ms (${status.processedFiles} files done)`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -84,7 +86,7 @@ test('killing the leader mid-index: followers keep searching, the next leader fi
   const home = folder('durable-home');
   const project = folder('durable-project');
   writeTree(project, { ...generatedTree(2500), 'src/config.ts': SAMPLE_PROJECT['src/config.ts']! });
-  const [leader, requester, searcher] = await cluster(home, 3);
+  const [leader, requester, searcher] = await cluster(home, 3, { BATON_TEST_HOOKS: 'first-batch' });
   const requestClient = await requester!.connectClient();
   const searchClient = await searcher!.connectClient();
   // A small indexed codebase to search while the big one is indexed and leadership moves.
@@ -106,15 +108,10 @@ test('killing the leader mid-index: followers keep searching, the next leader fi
     }
   })();
 
-  // Kill the leader once some batches are committed but the run is far from done.
-  for (;;) {
-    const status = await statusOf(searchClient, project);
-    if (status.processedFiles > 0) {
-      assert.ok(status.processedFiles < 2501, 'the run is still going');
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  // The leader's hook holds its run after the first committed batch: it dies mid-index every time.
+  await leader!.waitFor(() => leader!.stderr.includes('"hook":"first-batch"'), 'the first committed batch');
+  assert.ok((await statusOf(searchClient, project)).processedFiles < 2501, 'the run is still going');
+  await waitForAny(() => searches > 0, 'a first search during the run');
   const searchesBeforeKill = searches;
   leader!.kill('SIGKILL');
   await waitForAny(() => [requester!, searcher!].some((server) => server.role === 'leader'), 'a new leader');

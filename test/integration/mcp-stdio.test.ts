@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
 import { callTool, startMcpServer, textOf, type ServerUnderTest } from '../helpers/mcp-client.ts';
 import { CLI, tempFolder } from '../helpers/paths.ts';
@@ -14,12 +15,22 @@ interface StatusContent {
   chunkCount: number;
 }
 
-async function waitForIndexed(server: ServerUnderTest, folder: string): Promise<StatusContent> {
+async function waitForIndexed(server: ServerUnderTest, folder: string, timeoutMs = 30_000): Promise<StatusContent> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await callTool(server.client, 'get_indexing_status', { path: folder });
     const status = result.structuredContent as unknown as StatusContent;
     if (status.status !== 'indexing') return status;
-    await new Promise((resolve) => setImmediate(resolve));
+    if (Date.now() > deadline) throw new Error(`${folder} still indexing after ${timeoutMs} ms (${status.percent}%)`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -123,27 +134,55 @@ describe('MCP server over real stdio', () => {
     }
   });
 
+  test('a background run that ends tells the client with a log message (the request was answered long before)', async () => {
+    const folder = tempFolder('mcp-log');
+    try {
+      writeTree(folder.path, SAMPLE_PROJECT);
+      const messages: { level: string; data: unknown }[] = [];
+      let heard: () => void = () => {};
+      const ended = new Promise<void>((resolve) => (heard = resolve));
+      server.client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+        messages.push(notification.params);
+        if (String(notification.params.data).includes(folder.path)) heard();
+      });
+      const started = await callTool(server.client, 'index_codebase', { path: folder.path });
+      assert.equal(started.isError, undefined);
+      await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('no log message within 20 s')), 20_000).unref())]);
+      const message = messages.find((entry) => String(entry.data).includes(folder.path))!;
+      assert.equal(message.level, 'info');
+      assert.match(String(message.data), /^Indexed .*chunks/);
+    } finally {
+      folder.remove();
+    }
+  });
+
   test('a second index while one runs joins it; force starts over', async () => {
-    // A tree big enough that the first run is still going when the second call lands.
+    // The hook holds the first run after its first batch, so the second call always finds it going.
     const big = tempFolder('mcp-big');
+    const hookHome = tempFolder('mcp-big-home');
+    const held = await startMcpServer(hookHome.path, { BATON_TEST_HOOKS: 'first-batch' });
     try {
       const files: Record<string, string> = {};
       for (let i = 0; i < 400; i++) files[`m${i}/f${i}.ts`] = `export function handler${i}(input: number) {\n  return input * ${i};\n}\n`.repeat(20);
       writeTree(big.path, files);
-      const first = await callTool(server.client, 'index_codebase', { path: big.path });
+      const first = await callTool(held.client, 'index_codebase', { path: big.path });
       assert.equal(first.isError, undefined);
-      const second = await callTool(server.client, 'index_codebase', { path: big.path });
+      await until(() => held.stderr().includes('"hook":"first-batch"'), 'the first committed batch');
+      const second = await callTool(held.client, 'index_codebase', { path: big.path });
       assert.equal(second.isError, undefined, textOf(second));
-      assert.equal((second.structuredContent as { attached?: boolean }).attached, true, 'the first run (400 files) is still going');
+      assert.equal((second.structuredContent as { attached?: boolean }).attached, true);
       assert.match(textOf(second), /already being indexed.*follows that run/s);
-      const forced = await callTool(server.client, 'index_codebase', { path: big.path, force: true });
+      process.kill(held.transport.pid!, 'SIGUSR2');
+      const forced = await callTool(held.client, 'index_codebase', { path: big.path, force: true });
       assert.equal(forced.isError, undefined, textOf(forced));
       assert.equal((forced.structuredContent as { attached?: boolean }).attached, undefined);
-      const status = await waitForIndexed(server, big.path);
+      const status = await waitForIndexed(held, big.path);
       assert.equal(status.status, 'indexed');
       assert.equal(status.fileCount, 400);
     } finally {
+      await held.close();
       big.remove();
+      hookHome.remove();
     }
   });
 
@@ -194,7 +233,7 @@ describe('stdio server lifetime', () => {
       let stderr = '';
       child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
       // Wait for the readiness line before closing stdin.
-      while (!stderr.includes('ready')) await once(child.stderr, 'data');
+      await until(() => stderr.includes('ready'), 'the readiness line');
       child.stdin.end();
       const [code] = (await once(child, 'exit')) as [number | null];
       assert.equal(code, 0);
@@ -218,7 +257,7 @@ describe('stdio server lifetime', () => {
       parent.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
       const [pidLine] = (await once(parent.stdout, 'data')) as [Buffer];
       const serverPid = Number(pidLine.toString().trim());
-      while (!stderr.includes('ready')) await once(parent.stderr, 'data');
+      await until(() => stderr.includes('ready'), 'the readiness line');
       parent.kill('SIGKILL');
       await once(parent, 'exit');
       const deadline = Date.now() + 10_000;

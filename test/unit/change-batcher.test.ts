@@ -1,111 +1,87 @@
 import assert from 'node:assert/strict';
-import { mock, test } from 'node:test';
-import { ChangeBatcher } from '../../src/engine/watch/change-batcher.ts';
+import { test } from 'node:test';
+import { ChangeBatcher, type BatcherTimers } from '../../src/extension/change-batcher.ts';
 
-/** Lets the promise chains of a finished batch run (mocked timers do not drive microtasks). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+/** A manual clock: timers fire only when the test advances time. */
+class Clock implements BatcherTimers {
+  time = 0;
+  private timers: { id: number; at: number; callback: () => void }[] = [];
+  private nextId = 0;
+  setTimeout(callback: () => void, ms: number): unknown {
+    this.timers.push({ id: ++this.nextId, at: this.time + ms, callback });
+    return this.nextId;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers = this.timers.filter((timer) => timer.id !== handle);
+  }
+  now(): number {
+    return this.time;
+  }
+  async advance(ms: number): Promise<void> {
+    const end = this.time + ms;
+    for (;;) {
+      const due = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((timer) => timer !== due);
+      this.time = due.at;
+      due.callback();
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.time = end;
+  }
 }
 
-test('events are applied once they have been quiet for the settle time', async () => {
-  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
-  try {
-    const applied: number[] = [];
-    const batcher = new ChangeBatcher({ settleMs: 75, maxDelayMs: 400, apply: async () => void applied.push(Date.now()) });
-    batcher.touch();
-    mock.timers.tick(50);
-    batcher.touch();
-    mock.timers.tick(50);
-    batcher.touch();
-    mock.timers.tick(74);
-    assert.deepEqual(applied, []);
-    mock.timers.tick(1);
-    await settle();
-    assert.deepEqual(applied, [175]);
-    mock.timers.tick(1000);
-    await settle();
-    assert.deepEqual(applied, [175], 'nothing more without new events');
-  } finally {
-    mock.timers.reset();
-  }
+function batcher(batchSize = 5000) {
+  const clock = new Clock();
+  const sent: { at: number; folder: string; files: string[] }[] = [];
+  const changes = new ChangeBatcher({
+    settleMs: 300,
+    maxWaitMs: 2000,
+    batchSize,
+    timers: clock,
+    send: async (folder, files) => void sent.push({ at: clock.time, folder, files }),
+  });
+  return { clock, sent, changes };
+}
+
+test('changes settle for 300 ms after the last one, then go once per folder, each file once', async () => {
+  const { clock, sent, changes } = batcher();
+  changes.note('/a', '/a/x.ts');
+  await clock.advance(200);
+  changes.note('/a', '/a/y.ts');
+  changes.note('/a', '/a/x.ts');
+  changes.note('/b', '/b/z.ts');
+  await clock.advance(299);
+  assert.deepEqual(sent, []);
+  await clock.advance(1);
+  assert.deepEqual(sent, [
+    { at: 500, folder: '/a', files: ['/a/x.ts', '/a/y.ts'] },
+    { at: 500, folder: '/b', files: ['/b/z.ts'] },
+  ]);
 });
 
-test('a steady stream of events is still applied every maxDelay', async () => {
-  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
-  try {
-    const applied: number[] = [];
-    const batcher = new ChangeBatcher({ settleMs: 75, maxDelayMs: 400, apply: async () => void applied.push(Date.now()) });
-    for (let at = 0; at < 1000; at += 25) {
-      batcher.touch();
-      mock.timers.tick(25);
-      await settle();
-    }
-    assert.deepEqual(applied.slice(0, 2), [400, 800]);
-    batcher.close();
-  } finally {
-    mock.timers.reset();
+test('a folder that never goes quiet still sends within 2 s of its first change', async () => {
+  const { clock, sent, changes } = batcher();
+  for (let t = 0; t < 3000; t += 100) {
+    changes.note('/busy', `/busy/f${t}.ts`);
+    await clock.advance(100);
   }
+  assert.ok(sent.length >= 1);
+  assert.equal(sent[0]!.at, 2000);
+  assert.equal(sent[0]!.files.length, 20);
 });
 
-test('one batch at a time: events during a batch start the next one after it, and close stops everything', async () => {
-  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
-  try {
-    let release!: () => void;
-    let running = 0;
-    let most = 0;
-    const starts: number[] = [];
-    const batcher = new ChangeBatcher({
-      settleMs: 10,
-      maxDelayMs: 100,
-      apply: () => {
-        starts.push(Date.now());
-        running++;
-        most = Math.max(most, running);
-        return new Promise<void>((resolve) => (release = () => { running--; resolve(); }));
-      },
-    });
-    batcher.touch();
-    mock.timers.tick(10);
-    await settle();
-    assert.deepEqual(starts, [10]);
-    batcher.touch(); // arrives while the first batch runs
-    mock.timers.tick(50);
-    await settle();
-    assert.deepEqual(starts, [10], 'not while the first batch runs');
-    release();
-    await settle();
-    mock.timers.tick(10);
-    await settle();
-    assert.deepEqual(starts, [10, 70]);
-    assert.equal(most, 1);
-    release();
-    await settle();
-    batcher.close();
-    batcher.touch();
-    mock.timers.tick(1000);
-    await settle();
-    assert.equal(starts.length, 2, 'a closed batcher applies nothing');
-  } finally {
-    mock.timers.reset();
-  }
+test('more changes than a batch holds go in consecutive batches', async () => {
+  const { clock, sent, changes } = batcher(2);
+  for (const name of ['a', 'b', 'c', 'd', 'e']) changes.note('/r', `/r/${name}`);
+  await clock.advance(300);
+  assert.deepEqual(sent.map((batch) => batch.files), [['/r/a', '/r/b'], ['/r/c', '/r/d'], ['/r/e']]);
 });
 
-test('a batch that fails does not stop later ones', async () => {
-  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
-  try {
-    let calls = 0;
-    const batcher = new ChangeBatcher({ settleMs: 5, maxDelayMs: 50, apply: async () => {
-      calls++;
-      throw new Error('disk on fire');
-    } });
-    batcher.touch();
-    mock.timers.tick(5);
-    await settle();
-    batcher.touch();
-    mock.timers.tick(5);
-    await settle();
-    assert.equal(calls, 2);
-  } finally {
-    mock.timers.reset();
-  }
+test('dispose drops what is pending', async () => {
+  const { clock, sent, changes } = batcher();
+  changes.note('/a', '/a/x.ts');
+  changes.dispose();
+  await clock.advance(5000);
+  assert.deepEqual(sent, []);
 });

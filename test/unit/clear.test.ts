@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { Engine } from '../../src/engine/engine.ts';
 import { UserError } from '../../src/engine/errors.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
+import { generatedTree } from '../helpers/index-snapshot.ts';
 import { tempFolder } from '../helpers/paths.ts';
 import { Gate } from '../helpers/gate.ts';
 
@@ -113,4 +114,35 @@ test('a sub-folder whose name has characters outside the BMP searches just that 
     [`${folder}/launch.ts`],
     'the folder itself, not a sibling that shares its name as a prefix',
   );
+});
+
+test('a clear deletes in batches behind a tombstone, and a clear interrupted half-way is finished by the next writer', async () => {
+  const big = tempFolder('clear-big');
+  const otherHome = tempFolder('clear-big-home');
+  try {
+    writeTree(big.path, generatedTree(200, 6));
+    const writer = new Engine({ home: otherHome.path, maxFileBytes: 1 << 20, maxFiles: 50_000 }, { soleWriter: true });
+    assert.equal((await (await writer.startIndex(big.path)).done).phase, 'done');
+    const id = writer.listCodebases()[0]!.id;
+    // What a leader SIGKILLed in the middle of a clear leaves: the tombstone, some rows.
+    writer.store.codebases.beginDelete(id);
+    assert.ok(writer.store.contents.deleteSome(id, 50) === 50);
+    assert.deepEqual(writer.listCodebases(), [], 'a codebase being deleted is not listed');
+    assert.equal(writer.status(big.path).status, 'not_found');
+    await assert.rejects(writer.search(big.path, 'operation1x1', { limit: 5 }), /not indexed/);
+    writer.close();
+
+    const next = new Engine({ home: otherHome.path, maxFileBytes: 1 << 20, maxFiles: 50_000 }, { soleWriter: true });
+    assert.deepEqual(next.store.codebases.pendingDeletions(), [id]);
+    assert.equal(await next.finishDeletions(), 1);
+    const left = (table: string): number => (next.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    assert.deepEqual([left('codebases'), left('files'), left('chunks')], [0, 0, 0]);
+    // Indexing the folder again starts afresh.
+    assert.equal((await (await next.startIndex(big.path)).done).phase, 'done');
+    assert.equal(next.status(big.path).fileCount, 200);
+    next.close();
+  } finally {
+    big.remove();
+    otherHome.remove();
+  }
 });

@@ -201,12 +201,21 @@ void describe('hybrid search with an embedding provider', () => {
 
 void describe('VectorIndex', () => {
   const vector = (...values: number[]): Float32Array => Float32Array.from(values);
+  /** A stand-in for the store's vector pages; `loads` counts full loads (first pages). */
   const storeWith = (rows: { chunkId: number; vector: Float32Array }[]) => {
-    const store = { loads: 0, vectors: { ofCodebase: () => (store.loads++, rows) } };
+    const store = {
+      loads: 0,
+      vectors: {
+        page: (_codebase: number, _model: string, after: number, limit: number) => {
+          if (after === 0) store.loads++;
+          return rows.filter((row) => row.chunkId > after).slice(0, limit);
+        },
+      },
+    };
     return store;
   };
 
-  void it('ranks chunks by similarity and reloads only when the codebase version changes', () => {
+  void it('ranks chunks by similarity and reloads only when the codebase version changes', async () => {
     const store = storeWith([
       { chunkId: 1, vector: vector(1, 0) },
       { chunkId: 2, vector: vector(0.6, 0.8) },
@@ -214,23 +223,34 @@ void describe('VectorIndex', () => {
     ]);
     const index = new VectorIndex();
     const asStore = store as unknown as IndexStore;
-    assert.deepEqual(index.nearest(asStore, 7, 100, 'm', vector(0, 1), 10), [3, 2, 1]);
-    assert.deepEqual(index.nearest(asStore, 7, 100, 'm', vector(1, 0), 2), [1, 2]);
+    assert.deepEqual(await index.nearest(asStore, 7, 100, 'm', vector(0, 1), 10), [3, 2, 1]);
+    assert.deepEqual(await index.nearest(asStore, 7, 100, 'm', vector(1, 0), 2), [1, 2]);
     assert.equal(store.loads, 1);
-    index.nearest(asStore, 7, 101, 'm', vector(1, 0), 2);
+    await index.nearest(asStore, 7, 101, 'm', vector(1, 0), 2);
     assert.equal(store.loads, 2);
     index.forget(7);
-    index.nearest(asStore, 7, 101, 'm', vector(1, 0), 2);
+    await index.nearest(asStore, 7, 101, 'm', vector(1, 0), 2);
     assert.equal(store.loads, 3);
   });
 
-  void it('finds nothing for a query without direction, and skips vectors of another size', () => {
+  void it('finds nothing for a query without direction, and skips vectors of another size', async () => {
     const store = storeWith([
       { chunkId: 1, vector: vector(1, 0, 0) },
       { chunkId: 2, vector: vector(0, 1) },
     ]) as unknown as IndexStore;
     const index = new VectorIndex();
-    assert.deepEqual(index.nearest(store, 1, 1, 'm', vector(0, 0), 10), []);
-    assert.deepEqual(index.nearest(store, 1, 1, 'm', vector(1, 0), 10), [2]);
+    assert.deepEqual(await index.nearest(store, 1, 1, 'm', vector(0, 0), 10), []);
+    assert.deepEqual(await index.nearest(store, 1, 1, 'm', vector(1, 0), 10), [2]);
+  });
+
+  void it('loads a large codebase in pages, yielding to the event loop between them', async () => {
+    const rows = Array.from({ length: 5000 }, (_, index) => ({ chunkId: index + 1, vector: vector(1, index / 5000) }));
+    const store = storeWith(rows) as unknown as IndexStore;
+    // Queued before the load: it runs before the load ends only if the load yields to the event loop.
+    let otherWorkRan = false;
+    setImmediate(() => (otherWorkRan = true));
+    const nearest = await new VectorIndex().nearest(store, 1, 1, 'm', vector(1, 0), 3);
+    assert.deepEqual(nearest, [1, 2, 3]);
+    assert.ok(otherWorkRan, 'other work ran while the vectors loaded');
   });
 });

@@ -173,3 +173,12 @@ test('servers that send no watch state get the table without a Watch column', ()
   assert.deepEqual(tableRows(view.tooltip)[0], ['Codebase', 'Status', 'Files', 'Chunks']);
   assert.doesNotMatch(view.tooltip, /polling|not watched/);
 });
+
+test('file changes that did not reach the index show as a warning with what to do', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower' }), problem: '12 changed files did not reach the index (timeout). Reindex the workspace to catch up.' });
+  assert.equal(view.background, 'statusBarItem.warningBackground');
+  assert.match(view.text, /\$\(warning\)$/);
+  assert.match(view.tooltip, /^\$\(warning\) 12 changed files did not reach the index \\\(timeout\\\)\. Reindex/);
+  const healthy = renderStatusBar({ kind: 'running', status: snapshot({ role: 'follower' }) });
+  assert.equal(healthy.background, undefined);
+});

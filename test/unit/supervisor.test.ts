@@ -475,3 +475,37 @@ test('a stop() that arrives while a restart() is stopping wins: nothing is start
   assert.equal(h.children.length, 1);
   assert.equal(h.supervisor.current.kind, 'stopped');
 });
+
+test('abandon ends a running child that cannot be used in steps, then restarts it like a crash with its reason', async () => {
+  const h = harness({ diesOn: 'SIGTERM' });
+  h.supervisor.start();
+  const stuck = h.lastChild();
+  h.supervisor.abandon(stuck, 'the server did not answer the MCP handshake: timed out');
+  h.supervisor.abandon(stuck, 'a second call changes nothing');
+  await settle();
+  assert.deepEqual(stuck.received, ['stdin-end']);
+  await h.clock.advance(DEFAULT_POLICY.stopStepMs);
+  assert.deepEqual(stuck.received, ['stdin-end', 'SIGTERM']);
+  assert.ok(stuck.exited);
+  assert.deepEqual(h.supervisor.current, { kind: 'restarting', delayMs: 1000, reason: 'the server did not answer the MCP handshake: timed out' });
+  await h.clock.advance(1000);
+  assert.equal(h.children.length, 2);
+  assert.equal(h.supervisor.current.kind, 'running');
+});
+
+test('abandon of a child that is no longer the current one, or during a stop, does nothing', async () => {
+  const h = harness();
+  h.supervisor.start();
+  const first = h.lastChild();
+  await crashAndWaitForRestart(h);
+  h.supervisor.abandon(first, 'stale');
+  await settle();
+  assert.equal(h.children.length, 2);
+  assert.deepEqual(h.lastChild().received, []);
+  const stopping = h.supervisor.stop();
+  h.supervisor.abandon(h.lastChild(), 'during a stop');
+  await stopping;
+  assert.equal(h.supervisor.current.kind, 'stopped');
+  await h.clock.advance(60_000);
+  assert.equal(h.children.length, 2, 'nothing restarted after a deliberate stop');
+});

@@ -14,6 +14,8 @@ export interface IndexerDeps {
   readonly chunker: Chunker;
   readonly embedder?: Embedder | undefined;
   readonly maxFileBytes: number;
+  /** Called after each committed batch of a full run (a test holds the run there). */
+  readonly afterBatch?: ((root: string) => Promise<void>) | undefined;
 }
 
 export interface RunCounts {
@@ -94,7 +96,10 @@ export class IndexPass {
       await this.syncFile(file, stored.get(file.path), reads);
       stored.delete(file.path);
       this.processed++;
-      if (this.batchIsFull()) this.flush();
+      if (this.batchIsFull()) {
+        this.flush();
+        await this.deps.afterBatch?.(this.codebase.root);
+      }
     }
     this.flush();
     await this.deletePaths([...stored.keys()]);

@@ -1,4 +1,5 @@
 import { lstat } from 'node:fs/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
 import type { Chunker } from '../chunk/chunker.ts';
 import { resolveCodebase } from '../codebase-lookup.ts';
@@ -33,6 +34,20 @@ export interface IndexStarted {
   readonly attached?: boolean;
 }
 
+/** Past this many changed files, a refresh becomes an incremental run of the codebase (a size/mtime pass). */
+export const BULK_REFRESH_FILES = 2000;
+
+/** How a refresh went: its counts, or where it went when it did not run at once. */
+export type RefreshOutcome = RunCounts & {
+  /** `as-run`: the files were too many, an incremental run of the codebase took them; `after-run`: queued behind the run going on. */
+  readonly deferred?: 'as-run' | 'after-run';
+};
+
+const NO_COUNTS: RunCounts = { changed: 0, unchanged: 0, deleted: 0, skipped: 0, unreadable: 0, vanished: 0 };
+
+/** Rows deleted per transaction when a codebase is cleared: a few milliseconds each. */
+const DELETE_BATCH_ROWS = 5000;
+
 /** What a clear removed. */
 export interface ClearedCodebase {
   readonly root: string;
@@ -57,6 +72,8 @@ type ProgressListener = (progress: IndexProgress) => void;
 export interface IndexHooks {
   /** After the scan of `root`, before the run enters the write queue. */
   readonly afterScan?: (root: string) => Promise<void>;
+  /** After each committed batch of a full run of `root` (the run is consistent there: a kill loses nothing). */
+  readonly afterBatch?: (root: string) => Promise<void>;
 }
 
 export interface IndexRunsOptions {
@@ -89,7 +106,13 @@ export class IndexRuns {
     this.config = options.config;
     this.onContentChanged = options.onContentChanged;
     this.hooks = options.hooks ?? {};
-    this.deps = { store: options.store, chunker: options.chunker, embedder: options.embedder, maxFileBytes: options.config.maxFileBytes };
+    this.deps = {
+      store: options.store,
+      chunker: options.chunker,
+      embedder: options.embedder,
+      maxFileBytes: options.config.maxFileBytes,
+      afterBatch: options.hooks?.afterBatch,
+    };
   }
 
   /** Called with every progress report of every run (for MCP notifications and followers). */
@@ -120,7 +143,7 @@ export class IndexRuns {
     const running = this.active.get(root);
     if (running && !options.force) return { ...(await running.started), attached: true };
     if (running) {
-      running.controller.abort();
+      cancel(running.controller, 'forced');
       await this.queue.idle(root);
     }
     const previous = this.store.codebases.byRoot(root);
@@ -184,35 +207,50 @@ export class IndexRuns {
 
   /** Cancels every run in this process (this process is no longer allowed to write). */
   abortAll(): void {
-    for (const run of this.active.values()) run.controller.abort();
+    for (const run of this.active.values()) cancel(run.controller, 'stopped');
   }
 
   /**
    * Re-indexes just these files of an indexed codebase (what an editor reports
    * as saved, created or deleted). Paths may be absolute or root-relative.
    */
-  async refreshFiles(input: string, files: readonly string[]): Promise<RunCounts> {
+  async refreshFiles(input: string, files: readonly string[]): Promise<RefreshOutcome> {
     const root = canonicalFolder(input);
     const codebase = this.store.codebases.byRoot(root);
     if (!codebase) throw new UserError(`${root} is not indexed yet: index it first (index_codebase).`);
-    return this.queue.enqueue(root, async () => {
-      const present: ScannedFile[] = [];
-      const removed: string[] = [];
-      for (const file of files) {
-        const relative = relativeInside(root, path.resolve(root, file));
-        if (!relative) continue;
-        const scanned = await this.describeFile(root, relative, codebase.settings);
-        if (scanned) present.push(scanned);
-        else removed.push(relative);
-      }
-      const pass = new IndexPass(this.deps, codebase, new AbortController().signal, () => {});
-      const counts = await pass.syncSome(present, removed);
-      // Lexical search already has the change; vectors catch up on the next full run.
-      await pass.embedMissing().catch((error: unknown) => this.emit({ ...initialProgress(root, 'embedding'), message: `embedding failed: ${errorMessage(error)}` }));
-      this.onContentChanged(codebase.id);
-      return counts;
-    });
+    // Thousands of changes at once (a branch switch, a generator): one incremental run, with progress.
+    if (files.length > BULK_REFRESH_FILES) {
+      await this.start(root);
+      return { ...NO_COUNTS, deferred: 'as-run' };
+    }
+    const refresh = this.queue.enqueue(root, () => this.refreshNow(root, codebase, files));
+    if (!this.active.has(root)) return refresh;
+    // A run holds the queue (for minutes, perhaps): the refresh follows it, and the caller does not wait.
+    refresh.catch((error: unknown) => this.emit({ ...initialProgress(root, 'failed'), message: `refreshing ${files.length} changed files failed: ${errorMessage(error)}` }));
+    return { ...NO_COUNTS, deferred: 'after-run' };
   }
+
+  /** Re-chunks the named files now (in the queue): a path that is gone or no longer indexable leaves the index. */
+  private async refreshNow(root: string, codebase: CodebaseRecord, files: readonly string[]): Promise<RunCounts> {
+    const present: ScannedFile[] = [];
+    const removed: string[] = [];
+    for (const file of files) {
+      const relative = relativeInside(root, path.resolve(root, file));
+      if (!relative) continue;
+      const scanned = await this.describeFile(root, relative, codebase.settings);
+      if (scanned) present.push(scanned);
+      else removed.push(relative);
+    }
+    // Read again in the queue: a run that ended meanwhile may have changed the settings.
+    const current = this.store.codebases.byId(codebase.id) ?? codebase;
+    const pass = new IndexPass(this.deps, current, new AbortController().signal, () => {});
+    const counts = await pass.syncSome(present, removed);
+    // Lexical search already has the change; vectors catch up on the next full run.
+    await pass.embedMissing().catch((error: unknown) => this.emit({ ...initialProgress(root, 'embedding'), message: `embedding failed: ${errorMessage(error)}` }));
+    this.onContentChanged(codebase.id);
+    return counts;
+  }
+
 
   /**
    * Cancels any run on the codebase and deletes its index. Returns what was
@@ -231,15 +269,35 @@ export class IndexRuns {
     const codebase = resolved?.codebase;
     const root = codebase?.root ?? this.runningRootFor(input);
     if (root === undefined) throw new UserError(`${absolutePath(input)} is not indexed; there is nothing to clear.`);
-    this.active.get(root)?.controller.abort();
+    const running = this.active.get(root);
+    if (running) cancel(running.controller, 'cleared');
     await this.queue.enqueue(root, async () => {
       // Read again in the queue: a run that was scanning when the clear came may have been the first.
       const current = this.store.codebases.byRoot(root);
-      if (current) this.store.codebases.delete(current.id);
+      if (current) await this.deleteCodebase(current.id);
     });
     if (codebase) this.onContentChanged(codebase.id);
     this.emit({ ...initialProgress(root, 'cancelled'), message: 'index cleared' });
     return codebase ?? { root, fileCount: 0, chunkCount: 0 };
+  }
+
+  /**
+   * Deletes a codebase without holding the event loop: the row becomes a
+   * tombstone at once (searches stop finding it), then its rows go in
+   * batches with a yield between them, each batch its own fenced transaction.
+   */
+  private async deleteCodebase(id: number): Promise<void> {
+    this.store.codebases.beginDelete(id);
+    this.onContentChanged(id);
+    while (this.store.contents.deleteSome(id, DELETE_BATCH_ROWS) > 0) await yieldToEventLoop();
+    this.store.codebases.finishDelete(id);
+  }
+
+  /** Finishes deletions that a previous leader started and did not finish (it died or was deposed). */
+  async finishDeletions(): Promise<number> {
+    const pending = this.store.codebases.pendingDeletions();
+    for (const id of pending) await this.queue.enqueue(`deleted:${id}`, () => this.deleteCodebase(id));
+    return pending.length;
   }
 
   /** The root of a first run still scanning the folder a path names (it has no codebase row yet). */
@@ -287,7 +345,7 @@ export class IndexRuns {
         }),
       )
       .catch((error: unknown): IndexProgress => {
-        refused(signal.aborted ? cancelledBeforeStart(root) : error);
+        refused(signal.aborted ? cancelledBeforeStart(root, signal.reason) : error);
         return { ...initialProgress(root, 'cancelled'), message: 'cancelled' };
       })
       .finally(forget);
@@ -377,8 +435,24 @@ export class IndexRuns {
 }
 
 /** What a caller hears of a run cancelled before it began (a clear or a forced restart came during its scan). */
-function cancelledBeforeStart(root: string): UserError {
-  return new UserError(`indexing ${root} was cancelled before it began: its index was cleared, or a forced re-index replaced this run.`);
+type CancelReason = 'cleared' | 'forced' | 'stopped';
+
+/** Cancels a run, saying why: the reason is an AbortError (what abortable APIs expect) whose message is the reason. */
+function cancel(controller: AbortController, why: CancelReason): void {
+  controller.abort(new DOMException(why, 'AbortError'));
+}
+
+function cancelledBeforeStart(root: string, abortReason: unknown): Error {
+  const reason = abortReason instanceof Error ? abortReason.message : undefined;
+  if (reason === 'cleared') return new UserError(`indexing ${root} was cancelled before it began: its index was cleared meanwhile.`);
+  if (reason === 'forced') return new UserError(`indexing ${root} was cancelled before it began: a forced re-index replaced this run.`);
+  // This process stopped writing (it shut down or gave up the leader seat): the request belongs with the next writer.
+  return new RunStoppedError(`indexing ${root} stopped before it began: this process is no longer the index writer.`);
+}
+
+/** A run ended because its process stopped writing, not because anyone asked: whoever writes next should take the request. */
+export class RunStoppedError extends Error {
+  override readonly name = 'RunStoppedError';
 }
 
 function initialProgress(root: string, phase: IndexProgress['phase']): IndexProgress {

@@ -118,7 +118,7 @@ export class Searcher {
     } catch {
       return undefined; // the provider is down: lexical results still answer
     }
-    const nearestIds = this.vectors.nearest(this.store, codebase.id, codebase.updatedAt, embedder.model, queryVector, FUSION_DEPTH * 4);
+    const nearestIds = await this.vectors.nearest(this.store, codebase.id, codebase.updatedAt, embedder.model, queryVector, FUSION_DEPTH * 4);
     if (nearestIds.length === 0) return undefined;
     const semantic = this.store.search
       .byIds(nearestIds)

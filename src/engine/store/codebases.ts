@@ -37,6 +37,9 @@ function toRecord(row: CodebaseRow): CodebaseRecord {
   };
 }
 
+/** Prefix of a codebase row being deleted: "deleted:<id>:<root>", never an absolute path. */
+const TOMBSTONE = 'deleted:';
+
 /** One row per indexed folder: its settings, its run's status and progress, its counts. */
 export class CodebaseTable {
   private readonly connection: StoreConnection;
@@ -58,7 +61,12 @@ export class CodebaseTable {
   }
 
   list(): CodebaseRecord[] {
-    return (this.connection.statement('SELECT * FROM codebases ORDER BY root').all() as unknown as CodebaseRow[]).map(toRecord);
+    return (this.connection.statement(`SELECT * FROM codebases WHERE root NOT GLOB '${TOMBSTONE}*' ORDER BY root`).all() as unknown as CodebaseRow[]).map(toRecord);
+  }
+
+  /** Ids of codebases whose deletion was started and not finished (the process doing it died or was deposed). */
+  pendingDeletions(): number[] {
+    return (this.connection.statement(`SELECT id FROM codebases WHERE root GLOB '${TOMBSTONE}*' ORDER BY id`).all() as { id: number }[]).map((row) => row.id);
   }
 
   /** Marks a codebase as being indexed with these settings, creating it if new. */
@@ -102,11 +110,26 @@ export class CodebaseTable {
     });
   }
 
-  /** Removes a codebase and everything indexed for it. Embedding cache entries stay (they are keyed by content). */
-  delete(id: number): void {
+  /**
+   * First step of deleting a codebase, in one transaction: its row is renamed
+   * to a tombstone (no path can be one, so no lookup finds it, and indexing
+   * it again starts a new codebase) and its search table is dropped. Its
+   * files and chunks then go in batches (`ContentTable.deleteSome`), and
+   * `finishDelete` removes the row; a leader that dies in between leaves the
+   * tombstone for the next one to finish.
+   */
+  beginDelete(id: number): void {
     this.connection.transaction(() => {
-      this.contents.deleteAll(id);
       this.connection.db.exec(`DROP TABLE IF EXISTS ${ftsTableName(id)}`);
+      this.connection
+        .statement(`UPDATE codebases SET root = ? || id || ':' || root, status = 'failed', message = 'being deleted', ${BUMP_VERSION} WHERE id = ? AND root NOT GLOB '${TOMBSTONE}*'`)
+        .run(TOMBSTONE, Date.now(), id);
+    });
+  }
+
+  /** Last step of deleting a codebase: the row goes once its files and chunks have. */
+  finishDelete(id: number): void {
+    this.connection.transaction(() => {
       this.connection.statement('DELETE FROM codebases WHERE id = ?').run(id);
     });
   }

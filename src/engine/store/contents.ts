@@ -1,6 +1,6 @@
 import type { StoreConnection } from './connection.ts';
 import type { FileUpdate, StoredFile } from './records.ts';
-import { BUMP_VERSION, ftsTableName, ftsTableSql } from './schema.ts';
+import { BUMP_VERSION, ftsTableName } from './schema.ts';
 
 /** A file's format version, when its writer recorded itself in `writers`; 0 (redo it) when an older Baton wrote it. */
 const TRUSTED_FORMAT = 'CASE WHEN w.epoch IS NULL THEN 0 ELSE f.format_version END';
@@ -53,13 +53,19 @@ export class ContentTable {
     });
   }
 
-  /** Drops every file and chunk of a codebase and gives it an empty search table. Call inside a transaction. */
-  deleteAll(codebaseId: number): void {
-    const fts = ftsTableName(codebaseId);
-    this.connection.db.exec(`DROP TABLE IF EXISTS ${fts}`);
-    this.connection.statement('DELETE FROM chunks WHERE codebase_id = ?').run(codebaseId);
-    this.connection.statement('DELETE FROM files WHERE codebase_id = ?').run(codebaseId);
-    this.connection.db.exec(ftsTableSql(fts));
+  /**
+   * Deletes up to `limit` chunks, or once none are left up to `limit` files,
+   * of a codebase whose search table is gone (see CodebaseTable.beginDelete),
+   * in one transaction. Returns how many rows went: 0 when nothing is left.
+   */
+  deleteSome(codebaseId: number, limit: number): number {
+    return this.connection.transaction(() => {
+      const chunks = this.connection
+        .statement('DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE codebase_id = ? LIMIT ?)')
+        .run(codebaseId, limit).changes;
+      if (Number(chunks) > 0) return Number(chunks);
+      return Number(this.connection.statement('DELETE FROM files WHERE id IN (SELECT id FROM files WHERE codebase_id = ? LIMIT ?)').run(codebaseId, limit).changes);
+    });
   }
 
   /** Sets a codebase's file and chunk counts from its rows. Call inside a transaction. */

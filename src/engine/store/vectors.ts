@@ -31,14 +31,19 @@ export class VectorTable {
     });
   }
 
-  /** Every chunk of the codebase that has a vector for `model`, with that vector. */
-  ofCodebase(codebaseId: number, model: string): { chunkId: number; vector: Float32Array }[] {
+  /**
+   * Chunks of the codebase after `afterChunkId` (in id order) that have a
+   * vector for `model`, with that vector: one page of at most `limit`, so a
+   * large codebase is loaded in steps that leave the event loop free between them.
+   */
+  page(codebaseId: number, model: string, afterChunkId: number, limit: number): { chunkId: number; vector: Float32Array }[] {
     const rows = this.connection
       .statement(
         `SELECT c.id AS chunkId, e.vector AS vector FROM chunks c
-         JOIN embeddings e ON e.model = ? AND e.content_hash = c.content_hash WHERE c.codebase_id = ?`,
+         JOIN embeddings e ON e.model = ? AND e.content_hash = c.content_hash
+         WHERE c.codebase_id = ? AND c.id > ? ORDER BY c.id LIMIT ?`,
       )
-      .all(model, codebaseId) as unknown as { chunkId: number; vector: Uint8Array }[];
+      .all(model, codebaseId, afterChunkId, limit) as unknown as { chunkId: number; vector: Uint8Array }[];
     return rows.map((row) => ({
       chunkId: row.chunkId,
       vector: new Float32Array(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength / 4),

@@ -2,6 +2,7 @@ import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { FencedError, UserError, errorMessage } from '../errors.ts';
+import { BULK_REFRESH_FILES } from '../indexing/index-runs.ts';
 import { IGNORE_FILE_NAMES } from '../scan/ignore-rules.ts';
 import type { CodebaseWatch as WatchRecord, WatchMode } from '../../protocol/watch-state.ts';
 import { ChangeBatcher } from './change-batcher.ts';
@@ -45,8 +46,8 @@ export interface CodebaseWatchOptions {
   readonly nativeRecursive: boolean;
 }
 
-/** More changed files than this in one batch become one incremental run (with progress) instead of a refresh. */
-export const BULK_FILES = 500;
+/** More changed files than this in one batch become one incremental run (with progress), as for editors' refreshes. */
+const BULK_FILES = BULK_REFRESH_FILES;
 /** A poll pass costs at most 1/POLL_COST_FACTOR of the time between passes… */
 const POLL_COST_FACTOR = 30;
 /** …within these bounds. */

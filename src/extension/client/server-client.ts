@@ -6,6 +6,9 @@ import { REFRESH_FILES_METHOD, refreshFilesResultSchema, type RefreshFilesResult
 import { STATUS_RESOURCE_URI, statusSnapshotSchema, type StatusSnapshot } from '../../protocol/status.ts';
 import { TOOL_NAMES, type ClearToolOutput, type IndexToolOutput, type SearchToolOutput, type StatusToolOutput } from '../../protocol/tools.ts';
 
+/** How long the MCP handshake with the window's own server may take (it answers in milliseconds). */
+const HANDSHAKE_TIMEOUT_MS = 20_000;
+
 /** A tool failed: its text says what to do. */
 export class ToolError extends Error {
   override readonly name = 'ToolError';
@@ -28,21 +31,38 @@ export class ServerClient {
     this.onStatus = onStatus;
   }
 
-  static async connect(streams: { stdout: Readable; stdin: Writable }, version: string, onStatus: (status: StatusSnapshot) => void): Promise<ServerClient> {
+  /**
+   * Connects and reads the first status. A handshake that fails or takes
+   * longer than `timeoutMs` rejects, with the half-built client closed;
+   * `onClosed` is called if the connection breaks later.
+   */
+  static async connect(
+    streams: { stdout: Readable; stdin: Writable },
+    version: string,
+    onStatus: (status: StatusSnapshot) => void,
+    options: { timeoutMs?: number; onClosed?: () => void } = {},
+  ): Promise<ServerClient> {
     const client = new Client({ name: 'baton-vscode', title: 'Baton for VS Code', version });
     const connection = new ServerClient(client, onStatus);
+    const timeout = options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS;
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
       if (notification.params.uri === STATUS_RESOURCE_URI) void connection.refreshStatus().catch(() => undefined);
     });
-    await client.connect(new StreamClientTransport(streams.stdout, streams.stdin));
-    await client.subscribeResource({ uri: STATUS_RESOURCE_URI });
-    await connection.refreshStatus();
+    try {
+      await client.connect(new StreamClientTransport(streams.stdout, streams.stdin), { timeout });
+      await client.subscribeResource({ uri: STATUS_RESOURCE_URI }, { timeout });
+      await connection.refreshStatus(timeout);
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+    client.onclose = () => options.onClosed?.();
     return connection;
   }
 
   /** Reads baton://status and hands it to the listener. */
-  async refreshStatus(): Promise<StatusSnapshot> {
-    const result = await this.client.readResource({ uri: STATUS_RESOURCE_URI });
+  async refreshStatus(timeoutMs?: number): Promise<StatusSnapshot> {
+    const result = await this.client.readResource({ uri: STATUS_RESOURCE_URI }, timeoutMs === undefined ? undefined : { timeout: timeoutMs });
     const first = result.contents[0];
     const status = statusSnapshotSchema.parse(JSON.parse(first && 'text' in first ? first.text : '{}'));
     this.onStatus(status);
