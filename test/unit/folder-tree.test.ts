@@ -94,3 +94,15 @@ test('the watch settings come from the environment, with clear errors', () => {
   assert.throws(() => watchConfigFromEnv({ BATON_WATCH: 'sometimes' }), /BATON_WATCH must be "on", "off" or "poll"/);
   assert.throws(() => watchConfigFromEnv({ BATON_WATCH_DEBOUNCE_MS: '-1' }), /BATON_WATCH_DEBOUNCE_MS must be a whole number/);
 });
+
+test('ignore rules answer the same after their answer cache starts over', async () => {
+  const { IgnoreChain } = await import('../../src/engine/scan/ignore-rules.ts');
+  const chain = IgnoreChain.root(['*.log', 'build/']).with('src', '!keep.log\n');
+  for (let round = 0; round < 3; round++) {
+    // Far more questions than the cache keeps answers for.
+    for (let i = 0; i < 700; i++) assert.equal(chain.ignores(`src/file${i}.ts`), false);
+    assert.equal(chain.ignores('src/debug.log'), true);
+    assert.equal(chain.ignores('src/keep.log'), false, 'a deeper rule still re-includes');
+    assert.equal(chain.ignores('build/'), true);
+  }
+});
