@@ -1,9 +1,11 @@
+import { statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LineIndex } from '../chunk/lines.ts';
 import { UserError } from '../errors.ts';
 import type { FileStamp, FileStamps } from '../store/file-stamps.ts';
+import { remoteFileSystem } from '../watch/file-systems.ts';
 
 /** What the check needs of a result: where its lines came from. */
 export interface LocatedResult {
@@ -60,6 +62,8 @@ type Drift = 'deleted' | 'changed';
 export class FreshnessCheck {
   private readonly stamps: FileStamps;
   private readonly options: FreshnessOptions;
+  /** Codebases known to be on a local disk: there the result files are stat'ed synchronously (see driftOf). */
+  private readonly local = new Map<string, Promise<boolean>>();
 
   constructor(stamps: FileStamps, options: FreshnessOptions) {
     this.stamps = stamps;
@@ -86,12 +90,26 @@ export class FreshnessCheck {
     const drift = new Map<string, Drift>();
     if (files.length === 0) return drift;
     const recorded = this.stamps.of(root, files);
-    const states = await Promise.all(files.map((file) => diskState(path.join(root, file), recorded.get(file))));
+    // On a local disk a few dozen stats take microseconds; through the thread pool they wait behind whatever
+    // else it reads (an indexing run's files): measured 3.9 ms at p95 on a busy machine. A remote file system may
+    // hang a stat, so there they stay asynchronous.
+    const states = (await this.isLocal(root))
+      ? files.map((file) => diskStateNow(path.join(root, file), recorded.get(file)))
+      : await Promise.all(files.map((file) => diskState(path.join(root, file), recorded.get(file))));
     files.forEach((file, index) => {
       const state = states[index];
       if (state) drift.set(file, state);
     });
     return drift;
+  }
+
+  private isLocal(root: string): Promise<boolean> {
+    let known = this.local.get(root);
+    if (!known) {
+      known = remoteFileSystem(root).then((remote) => remote === undefined && process.platform === 'linux');
+      this.local.set(root, known);
+    }
+    return known;
   }
 
   /** True when the files were re-indexed before the budget ran out; otherwise the re-index carries on by itself. */
@@ -146,6 +164,17 @@ async function diskState(absolute: string, recorded: FileStamp | undefined): Pro
   try {
     const info = await stat(absolute);
     if (!info.isFile()) return 'deleted';
+    if (!recorded || info.size !== recorded.size || info.mtimeMs !== recorded.mtimeMs) return 'changed';
+    return undefined;
+  } catch {
+    return 'deleted';
+  }
+}
+
+function diskStateNow(absolute: string, recorded: FileStamp | undefined): Drift | undefined {
+  try {
+    const info = statSync(absolute, { throwIfNoEntry: false });
+    if (!info?.isFile()) return 'deleted';
     if (!recorded || info.size !== recorded.size || info.mtimeMs !== recorded.mtimeMs) return 'changed';
     return undefined;
   } catch {
