@@ -32,6 +32,10 @@ const bundles = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
   // Loaded by the extension once its server runs.
   { ...common, entryPoints: { 'extension-client': 'src/extension/client/server-client.ts' } },
+  // Copied by the extension to BATON_HOME/launcher/baton.cjs; old runtimes must be able to parse it
+  // (to say they are too old), hence the low target. Its first line is written by the extension.
+  // target node12 also drops the "node:" prefix of built-in modules, which Node before 14.18 does not know.
+  { ...common, entryPoints: { launcher: 'src/launcher/launcher.ts' }, target: 'node12', banner: {}, define: {}, sourcemap: false, outExtension: { '.js': '.cjs' } },
 ];
 
 function copyGrammars() {

@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.bench/', '.e2e/', 'test-output/', '**/*.mjs'] },
+  { ignores: ['dist/', 'packages/cli/dist/', 'node_modules/', '.bench/', '.e2e/', 'test-output/', '**/*.mjs'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],

@@ -5,6 +5,8 @@ import { configFromEnv, type EngineConfig } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { UserError, errorMessage } from '../engine/errors.ts';
 import { percentOf, type IndexProgress } from '../engine/progress.ts';
+import { dryRunText } from '../engine/scan/dry-run-text.ts';
+import { FILE_ROLES, isFileRole, type FileRole } from '../protocol/roles.ts';
 import { FreshnessCheck } from '../engine/search/freshness.ts';
 import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
 import { CoordinatedBackend } from '../server/coordinated-backend.ts';
@@ -23,9 +25,12 @@ Commands:
       --splitter ast|langchain   syntax-aware (default) or line-based chunks
       --ext .vue,.svelte         extra extensions to index
       --ignore "gen/,*.snap"     extra .gitignore-style patterns to exclude
+      --dry-run                  only report what would be indexed (files, size, languages, largest
+                                 folders, exclusions, estimated time); reads no file, writes nothing
   search <path> <query>        Search an indexed folder
       --limit N                  results (default ${SEARCH_LIMIT_DEFAULT}, at most ${SEARCH_LIMIT_MAX})
       --ext .ts,.py              only these extensions
+      --role test,docs           only files of these roles (${FILE_ROLES.join(', ')})
   status [path]                Indexed codebases, or one folder's status
   clear <path>                 Delete a folder's index
 
@@ -39,10 +44,12 @@ class UsageError extends Error {}
 const OPTIONS = {
   json: { type: 'boolean' },
   force: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   splitter: { type: 'string' },
   ext: { type: 'string' },
   ignore: { type: 'string' },
   limit: { type: 'string' },
+  role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -82,6 +89,7 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'index':
+      if (values['dry-run']) return withEngine((engine) => dryRunCommand(engine, requireArgs(rest, 1, 'index <path>')[0]!, values));
       return withCoordination('index', (backend, engine) => indexCommand(backend, engine, requireArgs(rest, 1, 'index <path>')[0]!, values));
     case 'search': {
       const [path, ...words] = requireArgs(rest, 2, 'search <path> <query>');
@@ -140,8 +148,7 @@ function list(value: string | undefined): string[] | undefined {
 }
 
 async function indexCommand(backend: CoordinatedBackend, engine: Engine, path: string, values: Parsed['values']): Promise<number> {
-  const splitter = values.splitter;
-  if (splitter !== undefined && splitter !== 'ast' && splitter !== 'langchain') throw new UsageError('--splitter must be "ast" or "langchain"');
+  const splitter = splitterOption(values.splitter);
   const showProgress = !values.json && process.stderr.isTTY;
   const accepted = await backend.index(
     { path, force: values.force, splitter, customExtensions: list(values.ext), ignorePatterns: list(values.ignore) },
@@ -160,6 +167,17 @@ async function indexCommand(backend: CoordinatedBackend, engine: Engine, path: s
   return 0;
 }
 
+/** A dry run needs no leader and writes nothing: it scans in this process. */
+async function dryRunCommand(engine: Engine, path: string, values: Parsed['values']): Promise<number> {
+  const report = await engine.dryRun(path, { splitter: splitterOption(values.splitter), customExtensions: list(values.ext), ignorePatterns: list(values.ignore) });
+  return print(values.json ? JSON.stringify(report, null, 2) : dryRunText(report));
+}
+
+function splitterOption(splitter: string | undefined): 'ast' | 'langchain' | undefined {
+  if (splitter !== undefined && splitter !== 'ast' && splitter !== 'langchain') throw new UsageError('--splitter must be "ast" or "langchain"');
+  return splitter;
+}
+
 function progressLine(progress: IndexProgress): string {
   if (progress.phase === 'embedding') return `Embedding… ${progress.message}`;
   return `Indexing ${progress.processedFiles}/${progress.totalFiles} files (${percentOf(progress)}%), ${progress.chunkCount} chunks`;
@@ -171,17 +189,27 @@ async function searchCommand(engine: Engine, path: string, query: string, values
   if (query.trim() === '') throw new UsageError('the query is empty');
   // The CLI does not take part in the election, so it cannot re-index: it drops what the disk no longer backs.
   const freshness = new FreshnessCheck(engine.store.stamps, { budgetMs: 0, maxFileBytes: engine.config.maxFileBytes });
-  const response = await freshness.search(() => engine.search(path, query, { limit, extensionFilter: list(values.ext) }));
+  const response = await freshness.search(() => engine.search(path, query, { limit, extensionFilter: list(values.ext), roles: roleList(values.role) }));
   if (values.json) return print(JSON.stringify(response.results, null, 2));
   const leftOut = response.leftOut > 0 ? ` (${response.leftOut} left out: changed or deleted on disk since indexed; re-index to see them)` : '';
   if (response.results.length === 0) return print(`No results for "${query}".${leftOut}`);
   for (const result of response.results) {
     const preview = result.content.split('\n').slice(0, 3).map((line) => `    ${line}`).join('\n');
     const stale = result.stale ? ', changed on disk since indexed; these lines are still there' : '';
-    print(`${result.file}:${result.startLine}-${result.endLine}  (${result.language}, score ${result.score}${stale})\n${preview}\n`);
+    print(`${result.file}:${result.startLine}-${result.endLine}  (${result.language}, ${result.role}, score ${result.score}${stale})\n${preview}\n`);
   }
   if (leftOut) print(leftOut.trim());
   return 0;
+}
+
+function roleList(value: string | undefined): FileRole[] | undefined {
+  const roles = list(value);
+  if (roles === undefined) return undefined;
+  const unknown = roles.filter((role) => !isFileRole(role));
+  if (unknown.length > 0 || roles.length === 0) {
+    throw new UsageError(`--role takes a comma-separated list of: ${FILE_ROLES.join(', ')} (unknown: ${unknown.join(', ') || 'none given'})`);
+  }
+  return roles as FileRole[];
 }
 
 async function statusCommand(engine: Engine, config: EngineConfig, path: string | undefined, values: Parsed['values']): Promise<number> {

@@ -18,6 +18,11 @@ export function defaultHome(): string {
   return path.join(os.homedir(), '.baton');
 }
 
+/** BATON_HOME, resolved, or the default ~/.baton. */
+export function homeFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BATON_HOME?.trim() ? path.resolve(env.BATON_HOME) : defaultHome();
+}
+
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -27,7 +32,7 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfig {
-  const home = env.BATON_HOME?.trim() ? path.resolve(env.BATON_HOME) : defaultHome();
+  const home = homeFromEnv(env);
   const baseUrl = env.BATON_EMBEDDING_BASE_URL?.trim();
   const model = env.BATON_EMBEDDING_MODEL?.trim();
   if (baseUrl && !model) throw new UserError('BATON_EMBEDDING_BASE_URL is set but BATON_EMBEDDING_MODEL is not: set both, or neither for lexical search.');

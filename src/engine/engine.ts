@@ -2,8 +2,11 @@ import { Chunker } from './chunk/chunker.ts';
 import type { EngineConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { OpenAiEmbedder } from './embed/openai-embedder.ts';
-import { IndexRuns, type ClearedCodebase, type IndexHooks, type IndexOptions, type IndexStarted, type RefreshOutcome } from './indexing/index-runs.ts';
+import { IndexRuns, mergeSettings, type ClearedCodebase, type IndexHooks, type IndexOptions, type IndexStarted, type RefreshOutcome } from './indexing/index-runs.ts';
+import { canonicalFolder } from './paths.ts';
 import type { IndexProgress } from './progress.ts';
+import { dryRunScan, type DryRunReport } from './scan/dry-run.ts';
+import type { RankingConfig } from './search/ranking-config.ts';
 import { Searcher, type SearchOptions, type SearchResponse } from './search/searcher.ts';
 import { statusReport, type StatusReport } from './status.ts';
 import { openDatabase } from './store/database.ts';
@@ -18,10 +21,13 @@ export interface EngineOptions {
   readonly hooks?: IndexHooks;
   /** This process is the only writer of its BATON_HOME: writes are not fenced. */
   readonly soleWriter?: boolean;
+  /** Other ranking numbers than the defaults (the quality benchmarks measure with it). */
+  readonly ranking?: RankingConfig;
 }
 
 export type { ClearedCodebase, IndexHooks, IndexOptions, IndexStarted, RefreshOutcome } from './indexing/index-runs.ts';
 export type { SearchOptions, SearchResponse, SearchResult } from './search/searcher.ts';
+export type { DryRunReport } from './scan/dry-run.ts';
 export type { StatusName, StatusReport } from './status.ts';
 
 /**
@@ -46,7 +52,7 @@ export class Engine {
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
     if (options.soleWriter) this.becomeWriter(SOLE_WRITER, 0);
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
-    this.searcher = new Searcher(this.store, embedder);
+    this.searcher = new Searcher(this.store, embedder, options.ranking);
     this.runs = new IndexRuns({
       store: this.store,
       config,
@@ -81,6 +87,22 @@ export class Engine {
   /** See IndexRuns.start: scans, then indexes in the background. */
   startIndex(input: string, options: IndexOptions = {}): Promise<IndexStarted> {
     return this.runs.start(input, options);
+  }
+
+  /**
+   * What an index with these options would take in (the codebase's previous
+   * settings apply as in a real run), without reading a file into the index
+   * or writing anything: any process may answer it, a follower included.
+   */
+  dryRun(input: string, options: IndexOptions = {}): Promise<DryRunReport> {
+    const root = canonicalFolder(input);
+    const settings = mergeSettings(this.store.codebases.byRoot(root)?.settings, options);
+    return dryRunScan(root, {
+      ignorePatterns: settings.ignorePatterns,
+      customExtensions: new Set(settings.customExtensions),
+      maxFileBytes: this.config.maxFileBytes,
+      maxFiles: this.config.maxFiles,
+    });
   }
 
   resumeInterrupted(onError: (root: string, error: unknown) => void): Promise<string[]> {

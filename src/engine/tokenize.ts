@@ -10,7 +10,8 @@ const IDENTIFIER = /[A-Za-z0-9_$\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+/g;
 const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])/g;
 const SEPARATORS = /[_$]+/;
 const PLAIN_WORD = /^[a-z0-9]+$/;
-const MAX_TERM_LENGTH = 40;
+/** Longer terms are not indexed (a whole identifier of 60 characters is kept only as its parts). */
+export const MAX_TERM_LENGTH = 40;
 
 /** Words that carry no meaning in a question about code. */
 const STOP_WORDS = new Set(
@@ -30,6 +31,12 @@ export function identifierParts(identifier: string): string[] {
     .split(SEPARATORS)
     .filter((part) => part.length > 0)
     .map((part) => part.toLowerCase());
+}
+
+/** Whether a query word is a stop word (a one-part word in the list). */
+export function isStopWord(word: string): boolean {
+  const parts = identifierParts(word);
+  return parts.length === 1 && STOP_WORDS.has(parts[0]!);
 }
 
 function usable(term: string): boolean {

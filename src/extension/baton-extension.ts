@@ -10,11 +10,16 @@ import type { ServerClient } from './client/server-client.ts';
 import { registerCommands } from './commands.ts';
 import { FileFreshness } from './file-freshness.ts';
 import { serverEnvironment, serverLaunch, type LaunchSpec } from './launch.ts';
+import { installLauncher, launcherCommand } from './launcher-install.ts';
+import { homeFromEnv } from '../engine/config.ts';
+import { McpAutostart } from './mcp-autostart.ts';
 import { McpDefinitions } from './mcp-definitions.ts';
+import { registerPreviewIndex } from './preview-index.ts';
+import { isOverFileLimit } from '../protocol/messages.ts';
 import { pipeServerLog } from './server-log.ts';
 import { API_KEY_SECRET, RESTART_SETTINGS, settings } from './settings.ts';
 import { StatusBar } from './status-bar.ts';
-import type { WindowState } from './status-view.ts';
+import type { RefusedFolder, WindowState } from './status-view.ts';
 import { Supervisor, type SupervisedChild, type SupervisorState } from './supervisor.ts';
 
 type ClientModule = typeof ClientBundle;
@@ -32,6 +37,11 @@ export class BatonExtension implements vscode.Disposable {
   private readonly statusBar: StatusBar;
   private readonly supervisor: Supervisor;
   private readonly mcp: McpDefinitions;
+  private readonly mcpAutostart: McpAutostart;
+  /** Workspace folders an index refused for their size (the tooltip offers a dry run). */
+  private readonly refused = new Map<string, RefusedFolder>();
+  private httpPort: number | undefined;
+  private mcpClientsConnected = 0;
   private readonly httpSecret = randomBytes(32).toString('hex');
   private client: ServerClient | undefined;
   private state: WindowState = { kind: 'starting' };
@@ -55,17 +65,41 @@ export class BatonExtension implements vscode.Disposable {
       launch: () => this.launchSpec(),
       onStateChange: (state) => void this.onSupervisorState(state),
     });
-    this.disposables.push(this.log, this.statusBar, this.mcp);
-    this.disposables.push(...registerCommands(this));
+    this.mcpAutostart = new McpAutostart(context.extension.id, this.log, async () => ((await this.client?.refreshStatus())?.httpClients?.length ?? 0) > 0);
+    this.disposables.push(this.log, this.statusBar, this.mcp, this.mcpAutostart);
+    this.disposables.push(...registerCommands(this), registerPreviewIndex(this));
     this.disposables.push(new FileFreshness((folder, files) => this.sendChangedFiles(folder, files)));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((event) => this.onSettingsChanged(event)));
     this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.autoIndex(true)));
     this.render({ kind: 'starting' });
   }
 
-  /** Starts the server after activation has returned (activation stays cheap). */
+  /** Starts the server after activation has returned (activation stays cheap), then refreshes the launcher in BATON_HOME. */
   start(): void {
-    setImmediate(() => this.supervisor.start());
+    setImmediate(() => {
+      this.supervisor.start();
+      this.refreshLauncher();
+    });
+  }
+
+  private launcher: { path: string } | { error: string } | undefined;
+
+  /** Writes (or refreshes) BATON_HOME/launcher: copied MCP configurations run it, and it outlives this version's folder. */
+  private refreshLauncher(): void {
+    try {
+      const installed = installLauncher({
+        home: homeFromEnv(process.env),
+        extensionPath: this.context.extensionPath,
+        version: String(this.context.extension.packageJSON.version ?? '0.0.0'),
+        editor: vscode.env.appName,
+        nodePath: settings().nodePath,
+      });
+      this.launcher = { path: installed.launcher };
+      if (installed.replaced) this.log.info(`launcher for other MCP clients written to ${installed.launcher}`);
+    } catch (error) {
+      this.launcher = { error: (error as Error).message };
+      this.log.warn(`could not write the launcher to BATON_HOME: ${(error as Error).message}`);
+    }
   }
 
   get serverClient(): ServerClient | undefined {
@@ -91,8 +125,22 @@ export class BatonExtension implements vscode.Disposable {
     await this.supervisor.restart();
   }
 
-  /** The command another MCP client should run: this extension's server on this window's runtime. */
-  serverCommand(): { command: string; args: string[]; env: Record<string, string> } {
+  /**
+   * The command another MCP client should run: the launcher in BATON_HOME (it starts the newest
+   * installed Baton, so it survives updates), or this version's server when the launcher could not
+   * be written (then `fallback` says why).
+   */
+  serverCommand(): { command: string; args: string[]; env: Record<string, string>; fallback?: string } {
+    if (!this.launcher) this.refreshLauncher();
+    if (this.launcher && 'path' in this.launcher) {
+      const command = launcherCommand(this.launcher.path, {
+        execPath: process.execPath,
+        electronVersion: process.versions.electron,
+        nodePath: settings().nodePath,
+        batonHome: process.env.BATON_HOME?.trim() || undefined,
+      });
+      return { command: command.command, args: [...command.args], env: { ...command.env } };
+    }
     const spec = serverLaunch({
       execPath: process.execPath,
       electronVersion: process.versions.electron,
@@ -101,7 +149,8 @@ export class BatonExtension implements vscode.Disposable {
       baseEnv: {},
       serverEnv: {},
     });
-    return { command: spec.command, args: [...spec.args], env: { ...spec.env } };
+    const fallback = this.launcher && 'error' in this.launcher ? this.launcher.error : 'the launcher was not written';
+    return { command: spec.command, args: [...spec.args], env: { ...spec.env }, fallback };
   }
 
   async dispose(): Promise<void> {
@@ -215,6 +264,8 @@ export class BatonExtension implements vscode.Disposable {
     this.client = undefined;
     this.connectGeneration++; // a connection still being made belongs to the dropped child
     this.mcp.setPort(undefined);
+    this.httpPort = undefined;
+    this.mcpClientsConnected = 0;
     await vscode.commands.executeCommand('setContext', 'baton.serverRunning', false);
     await client?.close().catch(() => undefined);
   }
@@ -222,8 +273,25 @@ export class BatonExtension implements vscode.Disposable {
   private onStatus(status: StatusSnapshot): void {
     this.status = status;
     this.mcp.setPort(status.httpPort);
-    this.render({ kind: 'running', status, problem: this.freshnessProblem });
+    if (status.httpPort !== undefined && status.httpPort !== this.httpPort) this.mcpAutostart.run();
+    this.httpPort = status.httpPort;
+    this.noteMcpClients(status);
+    this.renderRunning();
     this.announceTakeOver(status);
+  }
+
+  private renderRunning(): void {
+    if (this.status) this.render({ kind: 'running', status: this.status, problem: this.freshnessProblem, refused: [...this.refused.values()] });
+  }
+
+  /** Logs when VS Code's own MCP client connects to (or leaves) this window's server. */
+  private noteMcpClients(status: StatusSnapshot): void {
+    const clients = status.httpClients ?? [];
+    if (clients.length > this.mcpClientsConnected) {
+      const names = clients.map((client) => `${client.name} ${client.version}`.trim()).join(', ');
+      this.log.info(`VS Code's MCP client connected to this window's server (pid ${status.pid ?? '?'}, port ${status.httpPort ?? '?'}): ${names}`);
+    }
+    this.mcpClientsConnected = clients.length;
   }
 
   /** When this window became leader because the previous leader went away (not at first election). */
@@ -258,15 +326,20 @@ export class BatonExtension implements vscode.Disposable {
     const exclude = settings().exclude;
     let started = 0;
     for (const folder of this.workspaceFolders) {
+      const path = folder.uri.fsPath;
       try {
-        const accepted = await client.index(folder.uri.fsPath, force, exclude);
+        const accepted = await client.index(path, force, exclude);
         started++;
+        this.refused.delete(path);
         this.setFreshnessProblem(undefined); // an index run catches up on whatever did not get through
         this.log.info(`indexing ${accepted.path}: ${accepted.fileCount} files`);
       } catch (error) {
-        this.log.info(`index ${folder.uri.fsPath}: ${(error as Error).message}`);
+        const message = (error as Error).message;
+        if (isOverFileLimit(message)) this.refused.set(path, { folder: path, message });
+        this.log.info(`index ${path}: ${message}`);
       }
     }
+    this.renderRunning();
     return started;
   }
 
@@ -290,7 +363,7 @@ export class BatonExtension implements vscode.Disposable {
   private setFreshnessProblem(problem: string | undefined): void {
     if (problem === this.freshnessProblem) return;
     this.freshnessProblem = problem;
-    if (this.status) this.render({ kind: 'running', status: this.status, problem });
+    this.renderRunning();
   }
 
   private onSettingsChanged(event: vscode.ConfigurationChangeEvent): void {

@@ -77,8 +77,15 @@ async function showStatus(baton: BatonExtension): Promise<void> {
 }
 
 async function copyMcpConfiguration(baton: BatonExtension): Promise<void> {
-  await vscode.env.clipboard.writeText(mcpConfigurationText(baton.serverCommand()));
-  void vscode.window.showInformationMessage('Baton: MCP configuration for Claude Code, Cursor and mcp.json copied to the clipboard.');
+  const server = baton.serverCommand();
+  await vscode.env.clipboard.writeText(mcpConfigurationText(server));
+  if (server.fallback) {
+    void vscode.window.showWarningMessage(
+      `Baton: MCP configuration copied, but it points at this version's folder and stops working at the next update: the launcher could not be written to BATON_HOME (${server.fallback}).`,
+    );
+  } else {
+    void vscode.window.showInformationMessage('Baton: MCP configuration for Claude Code, Cursor and mcp.json copied to the clipboard.');
+  }
 }
 
 async function setEmbeddingApiKey(baton: BatonExtension): Promise<void> {
@@ -107,6 +114,7 @@ async function showActions(): Promise<void> {
     { label: '$(replace-all) Rebuild Index', description: 'from scratch', command: 'baton.rebuildIndex' },
     { label: '$(trash) Clear Index', command: 'baton.clearIndex' },
     { label: '$(info) Show Status', command: 'baton.showStatus' },
+    { label: '$(eye) Preview Index (Dry Run)', description: 'files, size, exclusions, estimated time', command: 'baton.previewIndex' },
     { label: '$(output) Show Log', command: 'baton.showLog' },
     { label: '$(debug-restart) Restart Server', command: 'baton.restartServer' },
     { label: '$(copy) Copy MCP Configuration', description: 'for Claude Code, Cursor, mcp.json', command: 'baton.copyMcpConfiguration' },

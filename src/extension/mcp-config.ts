@@ -7,8 +7,9 @@ export interface ServerCommand {
 
 /**
  * Ready-to-paste MCP configuration for other clients on this machine, all
- * pointing at this extension's bundled server so that every agent shares the
- * same index (and the same leader) as the VS Code windows.
+ * running Baton's launcher in BATON_HOME (which starts the newest installed
+ * Baton, so the configuration outlives extension updates) so that every
+ * agent shares the same index (and the same leader) as the VS Code windows.
  */
 export function mcpConfigurationText(server: ServerCommand): string {
   const quote = (value: string): string => (/^[\w./:@=+-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
@@ -19,6 +20,7 @@ export function mcpConfigurationText(server: ServerCommand): string {
   const vscodeJson = JSON.stringify({ servers: { baton: { type: 'stdio', ...stdio } } }, null, 2);
   return [
     '# Baton MCP server — shares this machine\'s index with your VS Code windows',
+    '# (it runs the newest installed Baton, so it keeps working when the extension updates)',
     '',
     '## Claude Code (run in a terminal)',
     claude,

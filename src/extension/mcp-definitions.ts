@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 
+/** The definition's label: VS Code's id for the server is "<extension id, lower case>/<label>". */
+export const MCP_DEFINITION_LABEL = 'Baton';
+
 /**
  * Offers this window's running server to VS Code's MCP client (chat, agent
  * mode) as a Streamable HTTP server on loopback with a per-window secret,
@@ -37,6 +40,6 @@ export class McpDefinitions implements vscode.Disposable {
   private definitions(): vscode.McpServerDefinition[] {
     if (this.port === undefined) return [];
     const uri = vscode.Uri.parse(`http://127.0.0.1:${this.port}/mcp`);
-    return [new vscode.McpHttpServerDefinition('Baton', uri, { Authorization: `Bearer ${this.secret}` }, `${this.version}+${this.port}`)];
+    return [new vscode.McpHttpServerDefinition(MCP_DEFINITION_LABEL, uri, { Authorization: `Bearer ${this.secret}` }, `${this.version}+${this.port}`)];
   }
 }

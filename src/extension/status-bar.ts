@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { renderStatusBar, type WindowState } from './status-view.ts';
+import { PREVIEW_INDEX_COMMAND, renderStatusBar, type WindowState } from './status-view.ts';
 
 /** The window's status bar item: renders a WindowState (see status-view.ts). */
 export class StatusBar implements vscode.Disposable {
@@ -16,7 +16,7 @@ export class StatusBar implements vscode.Disposable {
     const view = renderStatusBar(state);
     this.item.text = view.text;
     const tooltip = new vscode.MarkdownString(view.tooltip, true);
-    tooltip.isTrusted = { enabledCommands: ['baton.reindexWorkspace', 'baton.searchCode', 'baton.showLog', 'baton.restartServer'] };
+    tooltip.isTrusted = { enabledCommands: ['baton.reindexWorkspace', 'baton.searchCode', 'baton.showLog', 'baton.restartServer', PREVIEW_INDEX_COMMAND] };
     this.item.tooltip = tooltip;
     this.item.command = view.command;
     this.item.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;

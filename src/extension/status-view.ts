@@ -1,10 +1,16 @@
 import type { StatusSnapshot } from '../protocol/status.ts';
 import type { WatchSummary } from '../protocol/watch-state.ts';
 
+/** A workspace folder an index refused for having more files than the limit. */
+export interface RefusedFolder {
+  readonly folder: string;
+  readonly message: string;
+}
+
 /** What the window knows about its server. */
 export type WindowState =
   | { readonly kind: 'starting' }
-  | { readonly kind: 'running'; readonly status: StatusSnapshot; readonly problem?: string | undefined }
+  | { readonly kind: 'running'; readonly status: StatusSnapshot; readonly problem?: string | undefined; readonly refused?: readonly RefusedFolder[] }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'stopped' };
 
@@ -19,6 +25,7 @@ export interface StatusBarView {
 }
 
 export const SHOW_ACTIONS_COMMAND = 'baton.showActions';
+export const PREVIEW_INDEX_COMMAND = 'baton.previewIndex';
 
 const ACTION_LINKS = [
   '[$(refresh) Reindex](command:baton.reindexWorkspace)',
@@ -46,11 +53,11 @@ export function renderStatusBar(state: WindowState): StatusBarView {
         command: SHOW_ACTIONS_COMMAND,
       };
     case 'running':
-      return withProblem(renderRunning(state.status), state.problem);
+      return withProblem(renderRunning(state.status, state.refused ?? []), state.problem);
   }
 }
 
-function renderRunning(status: StatusSnapshot): StatusBarView {
+function renderRunning(status: StatusSnapshot, refused: readonly RefusedFolder[]): StatusBarView {
   const indexing = status.codebases.filter((codebase) => codebase.status === 'indexing');
   const role = status.role === 'leader' ? 'Leader' : status.role === 'follower' ? 'Follower' : 'Starting';
   let text: string;
@@ -64,10 +71,15 @@ function renderRunning(status: StatusSnapshot): StatusBarView {
   } else {
     text = '$(loading~spin) Baton';
   }
-  return { text, tooltip: statusTooltip(status, role), command: SHOW_ACTIONS_COMMAND };
+  return {
+    text,
+    tooltip: statusTooltip(status, role, refused),
+    command: SHOW_ACTIONS_COMMAND,
+    ...(refused.length > 0 && indexing.length === 0 ? { background: 'statusBarItem.warningBackground' as const } : {}),
+  };
 }
 
-function statusTooltip(status: StatusSnapshot, role: string): string {
+function statusTooltip(status: StatusSnapshot, role: string, refused: readonly RefusedFolder[]): string {
   const leader = status.leader;
   const lines = [
     `**Baton** — this window is the **${role.toLowerCase()}**${leader ? ` (epoch ${leader.epoch})` : ''}`,
@@ -88,7 +100,14 @@ function statusTooltip(status: StatusSnapshot, role: string): string {
     }
     lines.push(...watchNotes(status.codebases));
   }
-  lines.push('', ACTION_LINKS);
+  for (const folder of refused) {
+    lines.push(
+      '',
+      `$(warning) **${escapeMarkdown(shortPath(folder.folder))}** was not indexed: it has more files than the limit. ` +
+        `[$(eye) Preview what would be indexed](command:${PREVIEW_INDEX_COMMAND}?${encodeURIComponent(JSON.stringify([folder.folder]))}) — files, size, largest folders, exclusions.`,
+    );
+  }
+  lines.push('', serverLine(status), '', ACTION_LINKS);
   return lines.join('\n');
 }
 
@@ -115,6 +134,17 @@ function watchNotes(codebases: StatusSnapshot['codebases']): string[] {
 function seconds(milliseconds: number | undefined): string {
   const value = (milliseconds ?? 0) / 1000;
   return value < 1 ? `${milliseconds ?? 0} ms` : `${Math.round(value)} s`;
+}
+
+/** This window's server, and whether VS Code's own MCP client (chat, agent mode) is connected to it. */
+function serverLine(status: StatusSnapshot): string {
+  const server = status.pid ? `This window's server: pid ${status.pid}.` : '';
+  const clients = status.httpClients ?? [];
+  if (status.httpPort === undefined) return server;
+  if (clients.length === 0) return `${server} VS Code's MCP client: not connected yet.`.trim();
+  const calls = clients.reduce((sum, client) => sum + client.toolCalls, 0);
+  const names = clients.map((client) => escapeMarkdown(`${client.name} ${client.version}`.trim())).join(', ');
+  return `${server} VS Code's MCP client: connected (${names}; ${calls} tool call${calls === 1 ? '' : 's'}).`.trim();
 }
 
 /** A running server with something the user should know (file changes that did not reach the index). */

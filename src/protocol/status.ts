@@ -22,6 +22,8 @@ export const statusSnapshotSchema = z.object({
     .optional(),
   /** Port of this server's MCP-over-HTTP endpoint on 127.0.0.1, when it has one. */
   httpPort: z.number().optional(),
+  /** MCP clients connected to that endpoint (VS Code's own MCP client), as they named themselves. */
+  httpClients: z.array(z.object({ name: z.string(), version: z.string(), since: z.number(), toolCalls: z.number() })).optional(),
   leader: z
     .object({ pid: z.number(), epoch: z.number(), label: z.string(), host: z.string(), since: z.number(), alive: z.boolean() })
     .nullable(),

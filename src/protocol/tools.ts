@@ -5,6 +5,7 @@
  * read results through the same types.
  */
 import { z } from 'zod';
+import { FILE_ROLES } from './roles.ts';
 import { watchSummarySchema } from './watch-state.ts';
 
 export const TOOL_NAMES = {
@@ -56,6 +57,13 @@ export const indexInput = {
     .boolean({ error: 'waitForCompletion must be true or false' })
     .optional()
     .describe('Keep the call open until indexing ends, sending progress notifications (default false: return at once).'),
+  dryRun: z
+    .boolean({ error: 'dryRun must be true or false' })
+    .optional()
+    .describe(
+      'Only report what would be indexed — files, bytes, languages, largest folders, what is excluded and why, the estimated time — ' +
+        'without indexing or writing anything. Use it before a first index of a large folder.',
+    ),
 };
 
 export const searchInput = {
@@ -76,11 +84,51 @@ export const searchInput = {
     .array(z.string(), { error: 'extensionFilter must be a list of extensions such as [".ts", ".py"]' })
     .optional()
     .describe('Only files with these extensions, e.g. [".ts", ".py"].'),
+  roles: z
+    .array(z.enum(FILE_ROLES, { error: (issue) => `unknown role ${JSON.stringify(issue.input)}: roles must be a list of: ${FILE_ROLES.join(', ')} (e.g. ["test"])` }), {
+      error: `roles must be a list of: ${FILE_ROLES.join(', ')} (e.g. ["test"])`,
+    })
+    .optional()
+    .describe(
+      `Only files of these roles (${FILE_ROLES.join(', ')}), weighed alike, e.g. ["test"] for tests or ["source", "test"]. ` +
+        'Default: every role, with source code ranked above tests, examples, docs, config, generated files and changelogs ' +
+        '(unless the query asks for one, e.g. "tests for…").',
+    ),
 };
 
 export const pathOnlyInput = { path: pathField };
 
 export const STATUS_NAMES = ['not_found', 'indexing', 'indexed', 'failed'] as const;
+
+const sizeCount = { files: z.number(), bytes: z.number() };
+
+/** What a dry run found (index_codebase with dryRun). */
+export const dryRunSchema = z.object({
+  root: z.string(),
+  files: z.number().describe('Files that would be indexed.'),
+  bytes: z.number(),
+  overLimit: z.boolean().describe('More files than the limit: an index would be refused.'),
+  maxFiles: z.number(),
+  capped: z.boolean().describe('The scan stopped counting at countCap files.'),
+  countCap: z.number(),
+  languages: z.array(z.object({ language: z.string(), ...sizeCount })),
+  largestFolders: z.array(z.object({ folder: z.string(), ...sizeCount })),
+  excluded: z
+    .array(
+      z.object({
+        source: z.enum(['built-in', 'core.excludesFile', '.git/info/exclude', 'ignorePatterns', '.gitignore', '.batonignore']),
+        folders: z.number(),
+        files: z.number(),
+        examples: z.array(z.string()),
+      }),
+    )
+    .describe('What the ignore rules left out, by the source of the deciding rule.'),
+  skipped: z.object({ tooLarge: z.number(), symlinks: z.number(), unsupported: z.number(), unreadable: z.number() }),
+  maxFileBytes: z.number(),
+  estimatedSeconds: z.number().describe('Estimated time of a first lexical index at rateBytesPerSecond.'),
+  rateBytesPerSecond: z.number(),
+  rateSource: z.string(),
+});
 
 export const indexOutput = {
   path: z.string().describe('The canonical codebase folder.'),
@@ -90,6 +138,7 @@ export const indexOutput = {
   chunkCount: z.number(),
   message: z.string(),
   attached: z.boolean().optional().describe('True when a run was already going on this folder: this call follows that run instead of starting another.'),
+  dryRun: dryRunSchema.optional().describe('Set for a dry run: what an index would take in. Nothing was indexed.'),
 };
 
 export const searchResultSchema = z.object({
@@ -97,6 +146,7 @@ export const searchResultSchema = z.object({
   startLine: z.number(),
   endLine: z.number(),
   language: z.string(),
+  role: z.enum(FILE_ROLES).describe('What the file is for: source, test, docs, changelog, generated, example or config.'),
   score: z.number(),
   content: z.string(),
   stale: z
@@ -148,3 +198,4 @@ export type SearchToolOutput = Shape<typeof searchOutput>;
 export type ClearToolOutput = Shape<typeof clearOutput>;
 export type StatusToolOutput = Shape<typeof statusOutput>;
 export type SearchResultItem = z.infer<typeof searchResultSchema>;
+export type DryRunOutput = z.infer<typeof dryRunSchema>;

@@ -1,5 +1,5 @@
 import type { IndexProgress } from '../engine/progress.ts';
-import type { ClearToolOutput, IndexToolInput, IndexToolOutput, SearchToolInput, SearchToolOutput, StatusToolOutput } from '../protocol/tools.ts';
+import type { ClearToolOutput, DryRunOutput, IndexToolInput, IndexToolOutput, SearchToolInput, SearchToolOutput, StatusToolOutput } from '../protocol/tools.ts';
 
 export interface IndexAccepted {
   readonly output: IndexToolOutput;
@@ -13,6 +13,8 @@ export interface IndexAccepted {
  */
 export interface ToolBackend {
   index(input: IndexToolInput, onProgress: (progress: IndexProgress) => void): Promise<IndexAccepted>;
+  /** What an index would take in; read-only, so every process answers it itself. */
+  dryRun(input: IndexToolInput): Promise<DryRunOutput>;
   search(input: SearchToolInput): Promise<SearchToolOutput>;
   clear(path: string): Promise<ClearToolOutput>;
   status(path: string): Promise<StatusToolOutput>;

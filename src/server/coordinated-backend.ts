@@ -6,7 +6,7 @@ import { UserError } from '../engine/errors.ts';
 import { REFRESH_BATCH, requestTooLarge } from '../protocol/ipc.ts';
 import { DEFAULT_REFRESH_BUDGET_MS, FreshnessCheck } from '../engine/search/freshness.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
-import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
+import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type DryRunOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
 import type { IndexAccepted, ToolBackend } from './backend.ts';
 import { RunTracker } from './run-tracker.ts';
 import { NOT_WATCHED, readWatchSummaries } from './watch-record.ts';
@@ -80,6 +80,11 @@ export class CoordinatedBackend implements ToolBackend {
     }
   }
 
+  /** Answered here, leader or follower: a dry run scans and writes nothing, so it needs no leader. */
+  async dryRun(input: IndexToolInput): Promise<DryRunOutput> {
+    return this.engine.dryRun(input.path, { splitter: input.splitter, customExtensions: input.customExtensions, ignorePatterns: input.ignorePatterns });
+  }
+
   async clear(path: string): Promise<ClearToolOutput> {
     const removed = await this.coordinator.write('clear', { path }, async () => {
       const record = await this.engine.clear(path);
@@ -112,7 +117,7 @@ export class CoordinatedBackend implements ToolBackend {
   async search(input: SearchToolInput): Promise<SearchToolOutput> {
     // Result files that changed on disk are re-indexed (here or at the leader) or vouched for line by line.
     const response = await this.freshness.search(() =>
-      this.engine.search(input.path, input.query, { limit: input.limit ?? SEARCH_LIMIT_DEFAULT, extensionFilter: input.extensionFilter }),
+      this.engine.search(input.path, input.query, { limit: input.limit ?? SEARCH_LIMIT_DEFAULT, extensionFilter: input.extensionFilter, roles: input.roles }),
     );
     return {
       path: response.root,

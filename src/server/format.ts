@@ -43,7 +43,7 @@ export function searchText(output: SearchToolOutput): string {
   const blocks = output.results.map((result, index) => {
     const fence = FENCE_LANGUAGES[result.language] ?? result.language;
     const stale = result.stale ? ' — the file changed since it was indexed; these lines are still there' : '';
-    return `${index + 1}. ${result.file}:${result.startLine}-${result.endLine} (${result.language}, score ${result.score})${stale}\n\`\`\`${fence}\n${result.content}\n\`\`\``;
+    return `${index + 1}. ${result.file}:${result.startLine}-${result.endLine} (${result.language}, ${result.role}, score ${result.score})${stale}\n\`\`\`${fence}\n${result.content}\n\`\`\``;
   });
   return [header, ...blocks].join('\n\n');
 }

@@ -12,6 +12,17 @@ export interface HttpEndpointOptions {
   /** A fresh MCP server (tools, resources) for each session. */
   readonly createServer: () => McpServer;
   readonly log: Logger;
+  /** Called when a session opens or closes (the status lists the HTTP clients). */
+  readonly onSessionsChanged?: () => void;
+}
+
+/** An MCP client connected over HTTP (VS Code's own MCP client, in practice). */
+export interface HttpClientInfo {
+  readonly name: string;
+  readonly version: string;
+  /** When its session was initialized (unix ms). */
+  readonly since: number;
+  readonly toolCalls: number;
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -22,7 +33,9 @@ const SWEEP_MS = 5 * 60 * 1000;
 interface Session {
   readonly transport: StreamableHTTPServerTransport;
   readonly server: McpServer;
+  readonly since: number;
   lastUsed: number;
+  toolCalls: number;
 }
 
 /**
@@ -59,6 +72,14 @@ export class HttpEndpoint {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** Who is connected over HTTP, as each client named itself when it initialized. */
+  clients(): HttpClientInfo[] {
+    return [...this.sessions.values()].map((session) => {
+      const client = session.server.server.getClientVersion();
+      return { name: client?.title ?? client?.name ?? 'unknown', version: client?.version ?? '', since: session.since, toolCalls: session.toolCalls };
+    });
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     for (const session of this.sessions.values()) await closeSession(session);
@@ -76,6 +97,7 @@ export class HttpEndpoint {
       const existing = typeof sessionId === 'string' ? this.sessions.get(sessionId) : undefined;
       if (existing) {
         existing.lastUsed = Date.now();
+        existing.toolCalls += countToolCalls(body);
         return await existing.transport.handleRequest(request, response, body);
       }
       if (request.method === 'POST' && isInitializeRequest(body)) return await this.startSession(request, response, body);
@@ -90,22 +112,30 @@ export class HttpEndpoint {
     const server = this.options.createServer();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void this.sessions.set(id, { transport, server, lastUsed: Date.now() }),
-      onsessionclosed: (id) => void this.sessions.delete(id),
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { transport, server, since: Date.now(), lastUsed: Date.now(), toolCalls: 0 });
+        // The client's name is known once the initialize request is answered.
+        setImmediate(() => this.options.onSessionsChanged?.());
+      },
+      onsessionclosed: (id) => this.forget(id),
     });
     transport.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      if (transport.sessionId) this.forget(transport.sessionId);
     };
     await server.connect(transport);
     await transport.handleRequest(request, response, body);
     // A refused initialize (wrong Accept or content type) creates no session: release what it built.
-    if (!transport.sessionId || !this.sessions.has(transport.sessionId)) await closeSession({ transport, server, lastUsed: 0 });
+    if (!transport.sessionId || !this.sessions.has(transport.sessionId)) await closeSession({ transport, server, since: 0, lastUsed: 0, toolCalls: 0 });
+  }
+
+  private forget(id: string): void {
+    if (this.sessions.delete(id)) this.options.onSessionsChanged?.();
   }
 
   private async closeIdleSessions(now = Date.now()): Promise<void> {
     for (const [id, session] of this.sessions) {
       if (now - session.lastUsed < SESSION_IDLE_MS) continue;
-      this.sessions.delete(id);
+      this.forget(id);
       await closeSession(session);
     }
   }
@@ -137,6 +167,12 @@ async function closeSession(session: Session): Promise<void> {
 
 function reject(response: ServerResponse, status: number, message: string): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+}
+
+/** The tools/call requests in a JSON-RPC message or batch. */
+function countToolCalls(body: unknown): number {
+  const messages = Array.isArray(body) ? (body as unknown[]) : [body];
+  return messages.filter((message) => (message as { method?: unknown } | undefined)?.method === 'tools/call').length;
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {

@@ -14,7 +14,9 @@ const INSTRUCTIONS =
 /** A fresh MCP server with Baton's tools and status resource, not yet connected to a transport. */
 export function createMcpServer(backend: ToolBackend, log: Logger, snapshot: () => StatusSnapshot): { server: McpServer; status: StatusResource } {
   const server = new McpServer(
-    { name: 'baton', title: 'Baton code search', version: BATON_VERSION },
+    // VS Code names a server's tools after the first 13 characters of its title: "Baton" gives
+    // mcp_baton_search_code (a longer title gave mcp_baton_code_se_search_code).
+    { name: 'baton', title: 'Baton', version: BATON_VERSION },
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
   registerTools(server, backend, log);

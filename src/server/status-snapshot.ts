@@ -13,6 +13,7 @@ export interface SelfStatus {
   readonly role: Role;
   readonly lastRoleChange?: StatusSnapshot['lastRoleChange'];
   readonly httpPort?: number | undefined;
+  readonly httpClients?: StatusSnapshot['httpClients'];
 }
 
 /** The leader (from leader.json) and every indexed codebase (from the database). */
@@ -27,6 +28,7 @@ export function statusSnapshot(home: string, engine: Engine, self?: SelfStatus):
           pid: process.pid,
           ...(self.lastRoleChange ? { lastRoleChange: self.lastRoleChange } : {}),
           ...(self.httpPort ? { httpPort: self.httpPort } : {}),
+          ...(self.httpClients ? { httpClients: self.httpClients } : {}),
         }
       : {}),
     leader: record ? { pid: record.pid, epoch: record.epoch, label: record.label, host: record.host, since: record.startedAt, alive } : null,

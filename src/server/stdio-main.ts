@@ -44,7 +44,7 @@ export async function runStdioServer(): Promise<void> {
   let lastRoleChange: StatusSnapshot['lastRoleChange'];
   let http: HttpEndpoint | undefined;
   const snapshot = (): StatusSnapshot =>
-    statusSnapshot(config.home, engine, { role: coordinator.currentRole, lastRoleChange, httpPort: http?.port });
+    statusSnapshot(config.home, engine, { role: coordinator.currentRole, lastRoleChange, httpPort: http?.port, httpClients: http?.clients() });
 
   const newServer = (onClosed?: () => void): McpServer => {
     const { server, status } = createMcpServer(backend, log, snapshot);
@@ -114,7 +114,14 @@ export async function runStdioServer(): Promise<void> {
   const secret = process.env[SERVER_ENV.httpSecret];
   if (secret) {
     try {
-      http = await HttpEndpoint.listen({ secret, createServer: newServer, log });
+      http = await HttpEndpoint.listen({
+        secret,
+        createServer: newServer,
+        log,
+        onSessionsChanged: () => {
+          for (const status of statusResources) status.changed(true);
+        },
+      });
     } catch (error) {
       process.stderr.write(`baton: cannot serve MCP over HTTP on 127.0.0.1: ${errorMessage(error)}\n`);
       process.exit(1);

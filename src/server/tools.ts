@@ -5,6 +5,8 @@ import { UserError, errorMessage } from '../engine/errors.ts';
 import type { IndexProgress } from '../engine/progress.ts';
 import {
   TOOL_NAMES,
+  type IndexToolInput,
+  type IndexToolOutput,
   clearOutput,
   indexInput,
   indexOutput,
@@ -14,6 +16,7 @@ import {
   statusOutput,
 } from '../protocol/tools.ts';
 import type { ToolBackend } from './backend.ts';
+import { dryRunText } from '../engine/scan/dry-run-text.ts';
 import { clearText, indexFinishedText, indexStartedText, progressText, searchText, statusText } from './format.ts';
 import type { Logger } from './logger.ts';
 
@@ -27,13 +30,15 @@ export function registerTools(server: McpServer, backend: ToolBackend, log: Logg
       title: 'Index codebase',
       description:
         'Index a codebase folder so search_code can find code in it. Returns at once and indexes in the background ' +
-        '(only changed files when it was indexed before); get_indexing_status shows progress. Use force to start over.',
+        '(only changed files when it was indexed before); get_indexing_status shows progress. Use force to start over, ' +
+        'and dryRun to see first what would be indexed (files, size, languages, largest folders, exclusions, estimated time) without indexing.',
       inputSchema: indexInput,
       outputSchema: indexOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (input, extra) =>
       answer(log, TOOL_NAMES.index, async () => {
+        if (input.dryRun) return dryRunAnswer(backend, input);
         const progress = progressSender(extra);
         const accepted = await backend.index(input, progress.send);
         if (!input.waitForCompletion) {
@@ -65,7 +70,11 @@ export function registerTools(server: McpServer, backend: ToolBackend, log: Logg
       title: 'Search code',
       description:
         'Search an indexed codebase with a natural-language question or identifiers (e.g. "where are tokens refreshed", ' +
-        '"parseConfig"). Returns the best matching code chunks with file, line range and content.',
+        '"parseConfig"). Returns the best matching places, one per result, with file, line range, role and content. ' +
+        'By default source code ranks first: a chunk that defines a name the query means comes before chunks that only ' +
+        'mention it, and tests, examples, docs, config, generated files and changelogs rank below the code unless the ' +
+        'query asks for them ("tests for…", "docs on…"). Results name many files (at most 2 places per file in the first ' +
+        '10; neighbouring chunks are joined). Pass roles (e.g. ["test"]) to search only files of those roles.',
       inputSchema: searchInput,
       outputSchema: searchOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
@@ -108,6 +117,22 @@ export function registerTools(server: McpServer, backend: ToolBackend, log: Logg
         return { content: [{ type: 'text', text: statusText(output) }], structuredContent: output };
       }),
   );
+}
+
+/** index_codebase with dryRun: the scan's report, and the codebase's current state (nothing changes). */
+async function dryRunAnswer(backend: ToolBackend, input: IndexToolInput): Promise<CallToolResult> {
+  const report = await backend.dryRun(input);
+  const current = await backend.status(report.root);
+  const output: IndexToolOutput = {
+    path: report.root,
+    status: current.status,
+    fileCount: report.files,
+    percent: current.percent,
+    chunkCount: current.chunkCount,
+    message: 'dry run: nothing was indexed or written',
+    dryRun: report,
+  };
+  return { content: [{ type: 'text', text: dryRunText(report) }], structuredContent: output };
 }
 
 /** Runs a tool body; a UserError becomes an isError result with its message, anything else is logged too. */

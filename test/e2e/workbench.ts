@@ -10,11 +10,54 @@ export class Workbench {
     this.name = name;
   }
 
-  static async open(context: BrowserContext, baseUrl: string, folder: string, name: string): Promise<{ window: Workbench; shownAt: number }> {
+  /** Opens a window on `folder`: `openedAt` is just before the page loads, `shownAt` when the workbench is visible. */
+  static async open(context: BrowserContext, baseUrl: string, folder: string, name: string): Promise<{ window: Workbench; openedAt: number; shownAt: number }> {
     const page = await context.newPage();
+    const openedAt = Date.now();
     await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    return { window: new Workbench(page, name), shownAt: Date.now() };
+    return { window: new Workbench(page, name), openedAt, shownAt: Date.now() };
+  }
+
+  /** The browser's clipboard (what VS Code's clipboard API wrote); needs the clipboard-read permission. */
+  async clipboardText(): Promise<string> {
+    return String(await this.page.evaluate('navigator.clipboard.readText()'));
+  }
+
+  /** Types into the open input box (showInputBox) and accepts it. */
+  async answerInputBox(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * The visible text of the active editor with every run of white space made one space
+   * (Monaco renders spaces as no-break spaces, and wraps long lines), once it matches `contains`.
+   */
+  async activeEditorText(contains: RegExp, timeout = 10_000): Promise<string> {
+    const expression = `(() => {
+      const lines = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+      const text = lines ? lines.innerText.replace(/\\s+/g, ' ') : '';
+      return new RegExp(${JSON.stringify(contains.source)}, ${JSON.stringify(contains.flags)}).test(text) ? text : undefined;
+    })()`;
+    const handle = await this.page.waitForFunction(expression, undefined, { timeout });
+    return String(await handle.jsonValue());
+  }
+
+  /**
+   * Opens "MCP: List Servers" (VS Code's own list of MCP servers) and waits for
+   * the row of `server` whose state matches; rows are labelled "<name>, <state>, <collection>".
+   */
+  async showMcpServers(server: string, state: RegExp, timeout = 20_000): Promise<string> {
+    await this.runCommand('MCP: List Servers');
+    // A string, evaluated in the page (this project's TypeScript has no DOM types).
+    const expression = `[...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row')]
+      .map((row) => row.getAttribute('aria-label') ?? '')
+      .find((label) => label.startsWith(${JSON.stringify(`${server}, `)}) && new RegExp(${JSON.stringify(state.source)}).test(label))`;
+    const handle = await this.page.waitForFunction(expression, undefined, { timeout });
+    return String(await handle.jsonValue());
   }
 
   /** Resolves when Baton's status bar item shows text matching `pattern`. */
@@ -24,10 +67,15 @@ export class Workbench {
     return (await item.innerText()).trim();
   }
 
-  /** Runs a command from the command palette, as F1 + its title + Enter. */
+  /**
+   * Runs a command from the command palette: F1, its title, and a click on the row whose
+   * label is exactly that title (the palette puts recently used commands first, so the top
+   * row may be another command that merely matches).
+   */
   async runCommand(title: string): Promise<void> {
     await this.showCommands(title);
-    await this.page.keyboard.press('Enter');
+    const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    await this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first().click();
   }
 
   /** Types into the open quick pick and waits for a row matching `row`, then accepts it. */

@@ -19,10 +19,15 @@ test('index, search, status and clear from the command line', async () => {
 
   const search = await runCli(home.path, ['search', project.path, 'parse', 'config', '--json', '--limit', '2']);
   assert.equal(search.code, 0, search.stderr);
-  const results = JSON.parse(search.stdout) as { file: string; startLine: number; endLine: number; language: string; score: number; content: string }[];
+  const results = JSON.parse(search.stdout) as { file: string; startLine: number; endLine: number; language: string; role: string; score: number; content: string }[];
   assert.ok(results.length >= 1 && results.length <= 2);
-  assert.deepEqual(Object.keys(results[0]!).sort(), ['content', 'endLine', 'file', 'language', 'score', 'startLine']);
+  assert.deepEqual(Object.keys(results[0]!).sort(), ['content', 'endLine', 'file', 'language', 'role', 'score', 'startLine']);
   assert.equal(results[0]!.file, 'src/config.ts');
+  assert.equal(results[0]!.role, 'source');
+
+  const docsOnly = await runCli(home.path, ['search', project.path, 'server', '--role', 'docs', '--json']);
+  assert.equal(docsOnly.code, 0, docsOnly.stderr);
+  assert.deepEqual((JSON.parse(docsOnly.stdout) as { file: string; role: string }[]).map((result) => [result.file, result.role]), [['docs/guide.md', 'docs']]);
 
   const filtered = await runCli(home.path, ['search', project.path, 'token', '--ext', '.py', '--json']);
   assert.ok((JSON.parse(filtered.stdout) as { file: string }[]).every((result) => result.file.endsWith('.py')));
@@ -44,7 +49,7 @@ test('index, search, status and clear from the command line', async () => {
 });
 
 test('usage errors exit 2 and failures exit 1, each with a one-line reason', async () => {
-  const usage: string[][] = [['frobnicate'], ['index'], ['search', project.path], ['search', project.path, 'x', '--limit', '0'], ['index', project.path, '--bogus'], ['index', project.path, '--splitter', 'x']];
+  const usage: string[][] = [['frobnicate'], ['index'], ['search', project.path], ['search', project.path, 'x', '--limit', '0'], ['index', project.path, '--bogus'], ['index', project.path, '--splitter', 'x'], ['search', project.path, 'x', '--role', 'tests']];
   for (const args of usage) {
     const result = await runCli(home.path, args);
     assert.equal(result.code, 2, args.join(' '));

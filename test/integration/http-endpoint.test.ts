@@ -7,7 +7,7 @@ import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
 import { tempFolder } from '../helpers/paths.ts';
 import { ServerProcess } from '../helpers/server-process.ts';
@@ -301,6 +301,35 @@ describe('MCP over Streamable HTTP (BATON_HTTP_SECRET)', () => {
     }
     const code = await connectionError(outside, port);
     assert.equal(code, 'ECONNREFUSED', `connecting to ${outside}:${port}`);
+  });
+
+  test("the status lists each HTTP client by the name it gave and counts its tool calls; a subscriber hears of a new session", async () => {
+    const stdio = await server.connectClient('stdio-status-reader');
+    try {
+      let updates = 0;
+      stdio.setNotificationHandler(ResourceUpdatedNotificationSchema, () => void updates++);
+      await stdio.subscribeResource({ uri: 'baton://status' });
+      const readStatus = async () => {
+        const content = (await stdio.readResource({ uri: 'baton://status' })).contents[0];
+        return JSON.parse(content && 'text' in content ? content.text : '{}') as { pid: number; httpClients?: { name: string; version: string; toolCalls: number; since: number }[] };
+      };
+      const before = Date.now();
+      const { client } = await connectHttp(port, secret, 'vscode-like-client');
+      clients.push(client);
+      await server.waitFor(() => updates > 0, 'a status update after the session opened', 5000).catch(() => undefined);
+      assert.ok(updates > 0, 'the subscriber was told');
+      for (let call = 0; call < 3; call++) await client.callTool({ name: 'get_indexing_status', arguments: { path: project.path } });
+      const status = await readStatus();
+      assert.equal(status.pid, server.pid, 'the status names the process that answers over HTTP');
+      const mine = status.httpClients?.find((entry) => entry.name === 'vscode-like-client');
+      assert.ok(mine, JSON.stringify(status.httpClients));
+      assert.equal(mine.version, '0.0.0');
+      assert.equal(mine.toolCalls, 3);
+      assert.ok(mine.since >= before - 1000);
+      assert.ok(!status.httpClients?.some((entry) => entry.name === 'stdio-status-reader'), 'the stdio client is not an HTTP client');
+    } finally {
+      await stdio.close();
+    }
   });
 
   test('the server is still up and answering over HTTP and stdio after all that', async () => {

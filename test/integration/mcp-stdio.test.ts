@@ -92,6 +92,7 @@ describe('MCP server over real stdio', () => {
     assert.ok(results[0]!.startLine <= 9 && results[0]!.endLine >= 12, 'the chunk holds parseConfig (lines 9-12)');
     assert.match(results[0]!.content, /export function parseConfig/);
     assert.ok(results.every((result) => !/node_modules|dist|generated/.test(result.file)));
+    assert.equal((results[0] as { role?: string }).role, 'source');
     assert.match(textOf(search), /src\/config\.ts:\d+-\d+/);
   });
 
@@ -101,6 +102,13 @@ describe('MCP server over real stdio', () => {
       const { results } = search.structuredContent as { results: { file: string }[] };
       assert.equal(results[0]?.file, 'lib/tokens.py', query);
     }
+  });
+
+  test('roles restrict the search to files of those roles', async () => {
+    const docs = await callTool(server.client, 'search_code', { path: project.path, query: 'server configuration', roles: ['docs'] });
+    assert.equal(docs.isError, undefined, textOf(docs));
+    const found = (docs.structuredContent as { results: { file: string; role: string }[] }).results;
+    assert.deepEqual(found.map((result) => [result.file, result.role]), [['docs/guide.md', 'docs']]);
   });
 
   test('extension filter and sub-folder paths', async () => {
@@ -201,6 +209,8 @@ describe('MCP server over real stdio', () => {
       ['search_code', { path: project.path, query: 'x', limit: 51 }, /limit must be between 1 and 50/],
       ['search_code', { path: project.path, query: 'x', limit: 2.5 }, /whole number/],
       ['search_code', { path: project.path, query: 'x', extensionFilter: '.ts' }, /extensionFilter must be a list/],
+      ['search_code', { path: project.path, query: 'x', roles: ['tests'] }, /unknown role "tests": roles must be a list of: source, test, docs, changelog, generated, example, config/],
+      ['search_code', { path: project.path, query: 'x', roles: 'test' }, /roles must be a list of/],
       ['search_code', { path: '/', query: 'x' }, /is not indexed.*index_codebase/s],
       ['clear_index', { path: '/tmp' }, /not indexed/],
       ['get_indexing_status', { path: 'nope' }, /must be absolute/],

@@ -92,7 +92,7 @@ test('a 0.1 leader with a current follower: forwarding and search work, and only
   assert.equal(old.process.exited?.code, 0);
   await current.process.waitForRole('leader');
   await current.process.waitFor(() => schemaOf(home).hasFormat, 'the migration by the new leader');
-  assert.deepEqual(schemaOf(home), { userVersion: 1, schema: '2', hasFormat: true });
+  assert.deepEqual(schemaOf(home), { userVersion: 1, schema: '3', hasFormat: true });
   assert.equal(await topFile(current.client, project, 'parseConfig'), 'src/config.ts');
   assert.deepEqual(indexSnapshot(home, project), await cleanIndex(project));
   await current.client.close();
@@ -108,7 +108,7 @@ test('a 0.1 follower with a current leader, then a 0.1 leader on the migrated da
   const old = await server(home, 'previous', 'follower');
   await call(old.client, 'index_codebase', { path: project, waitForCompletion: true });
   assert.equal(await topFile(old.client, project, 'parseConfig'), 'src/config.ts');
-  assert.equal(schemaOf(home).schema, '2');
+  assert.equal(schemaOf(home).schema, '3');
 
   // The current leader goes; the 0.1 process leads on the migrated database and indexes a change.
   await current.client.close();

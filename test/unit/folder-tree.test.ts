@@ -97,7 +97,7 @@ test('the watch settings come from the environment, with clear errors', () => {
 
 test('ignore rules answer the same after their answer cache starts over', async () => {
   const { IgnoreChain } = await import('../../src/engine/scan/ignore-rules.ts');
-  const chain = IgnoreChain.root(['*.log', 'build/']).with('src', '!keep.log\n');
+  const chain = IgnoreChain.root([{ source: 'built-in', patterns: ['*.log', 'build/'] }]).with('src', '!keep.log\n', '.gitignore');
   for (let round = 0; round < 3; round++) {
     // Far more questions than the cache keeps answers for.
     for (let i = 0; i < 700; i++) assert.equal(chain.ignores(`src/file${i}.ts`), false);

@@ -77,6 +77,9 @@ void describe('hybrid search with an embedding provider', () => {
     assert.ok(inSrc.results.every((result) => result.file.startsWith('src/')), JSON.stringify(inSrc.results.map((r) => r.file)));
     const pythonOnly = await engine.search(project.path, 'configuration file', { limit: 10, extensionFilter: ['.py'] });
     assert.ok(pythonOnly.results.every((result) => result.file.endsWith('.py')), JSON.stringify(pythonOnly.results.map((r) => r.file)));
+    const docsOnly = await engine.search(project.path, 'run the server with a configuration file', { limit: 10, roles: ['docs'] });
+    assert.equal(docsOnly.mode, 'hybrid');
+    assert.deepEqual([...new Set(docsOnly.results.map((result) => `${result.file} ${result.role}`))], ['docs/guide.md docs'], 'the vector ranking is filtered by role too');
   });
 
   void it('makes no embedding request when re-indexing unchanged files, even with force', async () => {

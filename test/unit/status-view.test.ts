@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StatusSnapshot } from '../../src/protocol/status.ts';
-import { renderStatusBar, SHOW_ACTIONS_COMMAND } from '../../src/extension/status-view.ts';
+import { PREVIEW_INDEX_COMMAND, renderStatusBar, SHOW_ACTIONS_COMMAND } from '../../src/extension/status-view.ts';
 
 type Codebase = StatusSnapshot['codebases'][number];
 
@@ -172,6 +172,27 @@ test('servers that send no watch state get the table without a Watch column', ()
   const view = renderStatusBar({ kind: 'running', status: snapshot() });
   assert.deepEqual(tableRows(view.tooltip)[0], ['Codebase', 'Status', 'Files', 'Chunks']);
   assert.doesNotMatch(view.tooltip, /polling|not watched/);
+});
+
+test("the tooltip names this window's server and whether VS Code's MCP client is connected to it", () => {
+  const waiting = renderStatusBar({ kind: 'running', status: snapshot({ pid: 5151, httpPort: 40_000 }) });
+  assert.ok(waiting.tooltip.includes("This window's server: pid 5151. VS Code's MCP client: not connected yet."), waiting.tooltip);
+  const connected = renderStatusBar({
+    kind: 'running',
+    status: snapshot({ pid: 5151, httpPort: 40_000, httpClients: [{ name: 'Visual Studio Code', version: '1.139.1', since: 1, toolCalls: 2 }] }),
+  });
+  assert.ok(connected.tooltip.includes("VS Code's MCP client: connected (Visual Studio Code 1.139.1; 2 tool calls)."), connected.tooltip);
+  const noHttp = renderStatusBar({ kind: 'running', status: snapshot({ pid: 5151 }) });
+  assert.doesNotMatch(noHttp.tooltip, /MCP client/, 'no HTTP endpoint, nothing to connect to');
+});
+
+test('a folder refused for its size gets a warning colour and a link to a dry run of that folder', () => {
+  const folder = '/home/me/monorepo';
+  const view = renderStatusBar({ kind: 'running', status: snapshot(), refused: [{ folder, message: `${folder} has 61,000 files to index, over the limit of 50,000.` }] });
+  assert.equal(view.background, 'statusBarItem.warningBackground');
+  const link = `(command:${PREVIEW_INDEX_COMMAND}?${encodeURIComponent(JSON.stringify([folder]))})`;
+  assert.ok(view.tooltip.includes(`[$(eye) Preview what would be indexed]${link}`), view.tooltip);
+  assert.match(view.tooltip, /\*\*…\/me\/monorepo\*\* was not indexed: it has more files than the limit/);
 });
 
 test('file changes that did not reach the index show as a warning with what to do', () => {

@@ -29,6 +29,7 @@ function update(path: string): FileUpdate {
     mtimeMs: 1,
     hash: path,
     language: 'typescript',
+    role: 'source',
     pathTerms: path,
     extension: 'ts',
     formatVersion: INDEX_FORMAT_VERSION,

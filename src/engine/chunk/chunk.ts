@@ -5,6 +5,8 @@ export interface Chunk {
   readonly content: string;
   /** Names defined in this chunk (functions, classes, methods…), space-separated. */
   readonly symbols: string;
+  /** Set when the chunk is test code inside a file of another role (Rust's `#[cfg(test)] mod tests`). */
+  readonly role?: 'test';
 }
 
 export type SplitterKind = 'ast' | 'langchain';

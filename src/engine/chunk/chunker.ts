@@ -2,6 +2,7 @@ import type { LanguageInfo } from '../languages.ts';
 import { chunkSyntaxTree } from './ast-chunker.ts';
 import { DEFAULT_CHUNK_LIMITS, type Chunk, type ChunkLimits, type SplitterKind } from './chunk.ts';
 import { GrammarLoader } from './grammars.ts';
+import { mostlyInside, testRegions } from './test-regions.ts';
 import { splitText } from './text-splitter.ts';
 
 /**
@@ -38,7 +39,10 @@ export class Chunker {
     }
     if (!tree) return undefined;
     try {
-      return chunkSyntaxTree(tree.rootNode, text, this.limits);
+      const chunks = chunkSyntaxTree(tree.rootNode, text, this.limits);
+      const tests = testRegions(tree.rootNode, grammar);
+      if (tests.length === 0) return chunks;
+      return chunks.map((chunk) => (mostlyInside(chunk.startLine, chunk.endLine, tests) ? { ...chunk, role: 'test' as const } : chunk));
     } catch {
       // A tree this code cannot handle must not cost the file its chunks.
       return undefined;

@@ -11,8 +11,9 @@ import type { IndexSettings, StoredFile } from '../store/records.ts';
  * Bump it with any change that makes an old index differ from a fresh one
  * (chunker, tokenizer, stored fields). Never lower it. History:
  * - 1: the first release.
+ * - 2: each file's role (and a chunk's own, for Rust test modules) is stored.
  */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 /** The settings that shape chunks, as recorded per file. */
 export function formatOptions(settings: IndexSettings): string {

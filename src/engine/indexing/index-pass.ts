@@ -7,6 +7,7 @@ import { currentFormat, isCurrentFormat, type IndexFormat } from './index-format
 import { isTransientSkip, readFileContent, type FileContent, type SkipReason } from '../scan/file-content.ts';
 import type { ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from '../store/index-store.ts';
+import { roleOfFile } from '../roles/file-role.ts';
 import { pathTerms } from '../tokenize.ts';
 
 export interface IndexerDeps {
@@ -137,6 +138,7 @@ export class IndexPass {
       mtimeMs: file.mtimeMs,
       hash: content.hash,
       language: file.language.id,
+      role: roleOfFile(file.path, content.kind === 'text' ? content.text : undefined),
       pathTerms: pathTerms(file.path),
       extension: extensionOf(file.path).slice(1),
       formatVersion: this.format.version,

@@ -459,7 +459,8 @@ function initialProgress(root: string, phase: IndexProgress['phase']): IndexProg
   return { root, phase, totalFiles: 0, processedFiles: 0, chunkCount: 0, message: '' };
 }
 
-function mergeSettings(previous: IndexSettings | undefined, options: IndexOptions): IndexSettings {
+/** A run's settings: the request's, else those the codebase was last indexed with, else the defaults. */
+export function mergeSettings(previous: IndexSettings | undefined, options: IndexOptions): IndexSettings {
   return {
     splitter: options.splitter ?? previous?.splitter ?? 'ast',
     customExtensions: (options.customExtensions ?? previous?.customExtensions ?? []).map(normalizeExtension),

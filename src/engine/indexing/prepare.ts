@@ -13,5 +13,6 @@ export function prepareChunk(chunk: Chunk): PreparedChunk {
     symbols: chunk.symbols,
     symbolTerms: indexTerms(chunk.symbols),
     bodyTerms: indexTerms(chunk.content),
+    ...(chunk.role ? { role: chunk.role } : {}),
   };
 }

@@ -1,3 +1,5 @@
+import { OVER_FILE_LIMIT_PHRASE } from '../../protocol/messages.ts';
+import { exclusionSummary } from '../scan/exclusions.ts';
 import { COUNT_CAP_FACTOR, type ScanResult } from '../scan/scanner.ts';
 import type { RunCounts } from './index-pass.ts';
 
@@ -10,7 +12,8 @@ export function describeRun(counts: RunCounts, scan: ScanResult): string {
   const unreadable = counts.unreadable + scan.skips.unreadable;
   if (unreadable) parts.push(`${unreadable} unreadable (tried again on the next index)`);
   if (counts.vanished) parts.push(`${counts.vanished} vanished or stopped being regular files during the run (removed)`);
-  return parts.join(', ');
+  const excluded = exclusionSummary(scan.exclusions);
+  return excluded ? `${parts.join(', ')}; ${excluded}` : parts.join(', ');
 }
 
 /** Why a folder with too many files is refused, with its largest folders and what to do. */
@@ -22,8 +25,8 @@ export function overLimitMessage(root: string, scan: ScanResult, limit: number):
     .join(', ');
   const counted = scan.indexableCount > limit * COUNT_CAP_FACTOR ? `more than ${(limit * COUNT_CAP_FACTOR).toLocaleString('en-US')}` : scan.indexableCount.toLocaleString('en-US');
   return (
-    `${root} has ${counted} files to index, over the limit of ${limit.toLocaleString('en-US')}. Largest folders: ${largest}. ` +
+    `${root} has ${counted} ${OVER_FILE_LIMIT_PHRASE} ${limit.toLocaleString('en-US')}. Largest folders: ${largest}. ` +
     `Exclude folders with ignorePatterns (e.g. ["data/", "generated/"]) or a .batonignore file, index a sub-folder, ` +
-    `or raise the limit with the environment variable BATON_MAX_FILES.`
+    `or raise the limit with the environment variable BATON_MAX_FILES. A dry run (index_codebase with dryRun, baton index --dry-run) shows what would be indexed.`
   );
 }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { languageOf, type LanguageInfo } from '../languages.ts';
 import { readSmallText } from './bounded-read.ts';
 import { BUILTIN_EXCLUDES } from './builtin-excludes.ts';
+import { tallyExclusion, type Exclusions } from './exclusions.ts';
+import { gitExcludeRules } from './git-excludes.ts';
 import { IGNORE_FILE_NAMES, IgnoreChain } from './ignore-rules.ts';
 
 export interface ScanOptions {
@@ -13,6 +15,8 @@ export interface ScanOptions {
   readonly maxFileBytes: number;
   /** Stop collecting (but keep counting) past this many files. */
   readonly maxFiles: number;
+  /** Stop counting past this many files (default: COUNT_CAP_FACTOR times maxFiles). */
+  readonly countCap?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -42,17 +46,22 @@ export interface ScanResult {
   /** Indexable files per top-level folder ("" for files at the root), to tell a user what to exclude. */
   readonly countsByTopFolder: Map<string, number>;
   readonly skips: ScanSkips;
+  /** What the ignore rules left out, by the source of the deciding rule. */
+  readonly exclusions: Exclusions;
 }
 
 /** Ignore files larger than this are not read (no real one comes near). */
 const MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024;
 
+const VCS_FOLDERS = new Set(['.git', '.hg', '.svn', '.jj']);
+
 /** Past the limit the scan only counts, and gives up counting at this multiple of it. */
 export const COUNT_CAP_FACTOR = 20;
 
 /**
- * Walks a codebase: every folder's .gitignore/.batonignore, the built-in
- * excludes and the request's patterns apply; symbolic links are not followed
+ * Walks a codebase: every folder's .gitignore/.batonignore, git's own
+ * excludes (.git/info/exclude, core.excludesFile), the built-in excludes and
+ * the request's patterns apply; symbolic links are not followed
  * (as ripgrep and git do), so a link that loops or leaves the root is
  * neither a hang nor an escape; files over the size cap are left out.
  */
@@ -60,11 +69,10 @@ export async function scanCodebase(root: string, options: ScanOptions): Promise<
   const files: ScannedFile[] = [];
   const skips: ScanSkips = { ignored: 0, unsupported: 0, tooLarge: 0, symlinks: 0, unreadable: 0 };
   const countsByTopFolder = new Map<string, number>();
+  const exclusions: Exclusions = {};
   let indexableCount = 0;
-  const countCap = options.maxFiles * COUNT_CAP_FACTOR;
-  const pending: { relative: string; chain: IgnoreChain }[] = [
-    { relative: '', chain: IgnoreChain.root([...BUILTIN_EXCLUDES, ...options.ignorePatterns]) },
-  ];
+  const countCap = options.countCap ?? options.maxFiles * COUNT_CAP_FACTOR;
+  const pending: { relative: string; chain: IgnoreChain }[] = [{ relative: '', chain: await rootChain(root, options.ignorePatterns) }];
 
   while (pending.length > 0 && indexableCount <= countCap) {
     options.signal?.throwIfAborted();
@@ -84,13 +92,22 @@ export async function scanCodebase(root: string, options: ScanOptions): Promise<
       if (entry.isSymbolicLink()) {
         skips.symlinks++;
       } else if (entry.isDirectory()) {
-        if (chain.ignores(`${relativePath}/`)) skips.ignored++;
-        else pending.push({ relative: relativePath, chain });
+        const source = chain.excludedBy(`${relativePath}/`);
+        if (source) {
+          skips.ignored++;
+          // Version-control internals are never indexed and never news: not worth a line in the status.
+          if (!VCS_FOLDERS.has(entry.name)) tallyExclusion(exclusions, source, `${relativePath}/`);
+        } else {
+          pending.push({ relative: relativePath, chain });
+        }
       } else if (entry.isFile()) {
         const language = languageOf(relativePath, options.customExtensions);
+        const source = language && chain.excludedBy(relativePath);
         if (!language) skips.unsupported++;
-        else if (chain.ignores(relativePath)) skips.ignored++;
-        else candidates.push({ relativePath, language });
+        else if (source) {
+          skips.ignored++;
+          tallyExclusion(exclusions, source, relativePath);
+        } else candidates.push({ relativePath, language });
       }
     }
     for (const candidate of candidates) {
@@ -107,7 +124,20 @@ export async function scanCodebase(root: string, options: ScanOptions): Promise<
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, indexableCount, overLimit: indexableCount > options.maxFiles, countsByTopFolder, skips };
+  return { files, indexableCount, overLimit: indexableCount > options.maxFiles, countsByTopFolder, skips, exclusions };
+}
+
+/**
+ * The rules in force at the codebase root, lowest precedence first: the
+ * built-in excludes, git's global and repository excludes, the request's
+ * patterns. Folders' own ignore files come after (and win) as the scan goes down.
+ */
+export async function rootChain(root: string, ignorePatterns: readonly string[]): Promise<IgnoreChain> {
+  return IgnoreChain.root([
+    { source: 'built-in', patterns: BUILTIN_EXCLUDES },
+    ...(await gitExcludeRules(root)),
+    { source: 'ignorePatterns', patterns: ignorePatterns },
+  ]);
 }
 
 export async function withIgnoreFiles(chain: IgnoreChain, absolute: string, relative: string, entries: Dirent[]): Promise<IgnoreChain> {
@@ -116,7 +146,7 @@ export async function withIgnoreFiles(chain: IgnoreChain, absolute: string, rela
     if (!entries.some((entry) => entry.name === name && entry.isFile())) continue;
     // An unreadable ignore file (or a FIFO by that name) excludes nothing; the scan goes on.
     const text = await readSmallText(path.join(absolute, name), MAX_IGNORE_FILE_BYTES);
-    if (text !== undefined) result = result.with(relative, text);
+    if (text !== undefined) result = result.with(relative, text, name);
   }
   return result;
 }
@@ -133,19 +163,20 @@ async function statFile(root: string, relativePath: string, language: LanguageIn
 
 /**
  * Whether one root-relative file would be indexed by a scan with these
- * patterns: the same built-in excludes, request patterns and ignore files of
- * every ancestor folder. Used when an editor reports a single changed file.
+ * patterns: the same built-in excludes, git excludes, request patterns and
+ * ignore files of every ancestor folder. Used when an editor reports a single
+ * changed file.
  */
 export async function isIndexablePath(root: string, relativePath: string, options: Pick<ScanOptions, 'ignorePatterns' | 'customExtensions'>): Promise<LanguageInfo | undefined> {
   const language = languageOf(relativePath, options.customExtensions);
   if (!language) return undefined;
-  let chain = IgnoreChain.root([...BUILTIN_EXCLUDES, ...options.ignorePatterns]);
+  let chain = await rootChain(root, options.ignorePatterns);
   const parts = relativePath.split('/');
   for (let depth = 0; depth < parts.length; depth++) {
     const folder = parts.slice(0, depth).join('/');
     for (const name of IGNORE_FILE_NAMES) {
       const text = await readSmallText(path.join(root, folder, name), MAX_IGNORE_FILE_BYTES);
-      if (text !== undefined) chain = chain.with(folder, text);
+      if (text !== undefined) chain = chain.with(folder, text, name);
     }
     const isLast = depth === parts.length - 1;
     const candidate = isLast ? relativePath : `${parts.slice(0, depth + 1).join('/')}/`;

@@ -1,19 +1,27 @@
+import type { FileRole } from '../../protocol/roles.ts';
 import { resolveCodebase } from '../codebase-lookup.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { UserError } from '../errors.ts';
 import { normalizeExtension } from '../languages.ts';
 import { absolutePath } from '../paths.ts';
 import { percentOf } from '../progress.ts';
-import type { ChunkHit, CodebaseRecord, IndexStore } from '../store/index-store.ts';
-import { queryTerms } from '../tokenize.ts';
+import type { ChunkCandidate, CodebaseRecord, IndexStore } from '../store/index-store.ts';
+import { diversify, pieceContent, type RankedPiece } from './diversify.ts';
 import { termsExpression } from './fts-query.ts';
-import { reciprocalRankFusion } from './fusion.ts';
+import { fuseWithVectors } from './hybrid.ts';
+import { analyzeQuery } from './query-analysis.ts';
+import { DEFAULT_RANKING_CONFIG, type RankingConfig } from './ranking-config.ts';
+import { rolePrior } from './role-prior.ts';
+import { applyRolePrior, lexicalRelevance, rankFiles } from './scoring.ts';
 import { TermRarity } from './term-rarity.ts';
 import { VectorIndex } from './vector-index.ts';
+import { fileCoverage } from './term-coverage.ts';
 
 export interface SearchOptions {
   readonly limit: number;
   readonly extensionFilter?: readonly string[] | undefined;
+  /** Only files (and chunks) of these roles; all of them, source first, when absent or empty. */
+  readonly roles?: readonly FileRole[] | undefined;
 }
 
 export interface SearchResult {
@@ -22,6 +30,7 @@ export interface SearchResult {
   readonly startLine: number;
   readonly endLine: number;
   readonly language: string;
+  readonly role: FileRole;
   readonly score: number;
   readonly content: string;
 }
@@ -36,25 +45,26 @@ export interface SearchResponse {
   readonly results: SearchResult[];
 }
 
-/** Candidates taken from each ranking before fusion. */
-const FUSION_DEPTH = 50;
-
-type ScoredHit = { hit: ChunkHit; score: number };
-
 /**
- * Answers searches from the shared database: BM25 over code-aware terms, and
- * with an embedder, BM25 fused with vector similarity. Reads only, so every
- * process (leader or follower) searches directly.
+ * Answers searches from the shared database. Reads only, so every process
+ * (leader or follower) searches directly. A search takes the best bm25
+ * matches over code-aware terms (fused with vector similarity when an
+ * embedder is configured), re-ranks them — names the chunk defines, the
+ * file's name, the file's role — scores each file by its best chunk and a
+ * share of its others, and answers one place per result, many files per page.
  */
 export class Searcher {
   private readonly store: IndexStore;
   private readonly embedder: Embedder | undefined;
+  private readonly ranking: RankingConfig;
   private readonly vectors = new VectorIndex();
-  private readonly termRarity = new TermRarity();
+  private readonly termRarity: TermRarity;
 
-  constructor(store: IndexStore, embedder: Embedder | undefined) {
+  constructor(store: IndexStore, embedder: Embedder | undefined, ranking: RankingConfig = DEFAULT_RANKING_CONFIG) {
     this.store = store;
     this.embedder = embedder;
+    this.ranking = ranking;
+    this.termRarity = new TermRarity(ranking.commonShare, ranking.commonMinimum);
   }
 
   /** Drops the cached vectors of a codebase (it changed, or was cleared). */
@@ -72,60 +82,59 @@ export class Searcher {
       throw new UserError(`${codebase.root} has no search index yet; index it with index_codebase.`);
     }
     const extensions = (options.extensionFilter ?? []).map(normalizeExtension);
-    const prefix = subfolder ? `${subfolder}/` : undefined;
-    const match = termsExpression(this.termRarity.select(this.store, codebase, queryTerms(query)), extensions);
-    const lexical = match ? this.store.search.matching(codebase.id, match, this.embedder ? FUSION_DEPTH : options.limit, prefix) : [];
-    let hits: ScoredHit[] = lexical.map((hit) => ({ hit, score: -hit.bm25 }));
+    const roles = [...new Set(options.roles ?? [])];
+    const filter = { pathPrefix: subfolder ? `${subfolder}/` : undefined, roles };
+    const { ranking } = this;
+    const analyzed = analyzeQuery(query, ranking.joinedTerms);
+    const selected = this.termRarity.select(this.store, codebase, analyzed.terms);
+    const match = termsExpression(selected.terms, extensions);
+    const lexical = match ? this.store.search.candidates(codebase.id, match, ranking.candidateDepth, ranking.columns, filter) : [];
+    let candidates: ChunkCandidate[] = lexical;
+    let relevance = lexicalRelevance(lexical, analyzed, ranking.weights);
     let mode: SearchResponse['mode'] = 'lexical';
     if (this.embedder) {
-      const fused = await this.hybrid(this.embedder, codebase, query, lexical, extensions, prefix);
+      const byRelevance = [...lexical].sort((a, b) => relevance.get(b.chunkId)! - relevance.get(a.chunkId)!);
+      const fused = await fuseWithVectors(this.store, this.vectors, this.embedder, codebase, query, byRelevance, { ...filter, extensions });
       if (fused) {
-        hits = fused;
+        ({ candidates, relevance } = fused);
         mode = 'hybrid';
       }
     }
     if (!match && mode === 'lexical') {
       throw new UserError(`the query "${query}" has no words to search for. Use identifiers or words that appear in the code.`);
     }
+    const scored = applyRolePrior(candidates, relevance, rolePrior(analyzed.askedRoles, roles, ranking.priors));
+    const coverage = ranking.weights.coverage > 0 && selected.rare ? this.coverageOf(codebase.id, selected.terms, analyzed.words, candidates) : undefined;
+    const pieces = diversify(rankFiles(scored, ranking.weights, coverage), ranking.diversity).slice(0, options.limit);
     return {
       root: codebase.root,
       ...(subfolder ? { subfolder } : {}),
       mode,
       codebaseStatus: codebase.status,
       percent: percentOf(codebase),
-      results: hits.slice(0, options.limit).map(({ hit, score }) => ({
-        file: hit.path,
-        startLine: hit.startLine,
-        endLine: hit.endLine,
-        language: hit.language,
-        score: Math.round(score * 10_000) / 10_000,
-        content: hit.content,
-      })),
+      results: this.withContent(pieces),
     };
   }
 
-  private async hybrid(
-    embedder: Embedder,
-    codebase: CodebaseRecord,
-    query: string,
-    lexical: readonly ChunkHit[],
-    extensions: readonly string[],
-    prefix: string | undefined,
-  ): Promise<ScoredHit[] | undefined> {
-    let queryVector: Float32Array;
-    try {
-      queryVector = await embedder.embedQuery(query);
-    } catch {
-      return undefined; // the provider is down: lexical results still answer
-    }
-    const nearestIds = await this.vectors.nearest(this.store, codebase.id, codebase.updatedAt, embedder.model, queryVector, FUSION_DEPTH * 4);
-    if (nearestIds.length === 0) return undefined;
-    const semantic = this.store.search
-      .byIds(nearestIds)
-      .filter((hit) => (!prefix || hit.path.startsWith(prefix)) && (extensions.length === 0 || extensions.some((ext) => hit.path.toLowerCase().endsWith(ext))));
-    if (semantic.length === 0) return undefined;
-    const order = new Map(nearestIds.map((id, rank) => [id, rank]));
-    semantic.sort((a, b) => order.get(a.chunkId)! - order.get(b.chunkId)!);
-    return reciprocalRankFusion([lexical, semantic.slice(0, FUSION_DEPTH)]);
+  /** File coverage (see term-coverage.ts) over the query's words that chose the candidates. */
+  private coverageOf(codebaseId: number, selected: readonly string[], words: ReadonlySet<string>, candidates: readonly ChunkCandidate[]): Map<number, number> | undefined {
+    const counted = selected.filter((term) => words.has(term));
+    return counted.length > 1 ? fileCoverage(this.store, codebaseId, counted, candidates, this.ranking.coverageMaxMatches) : undefined;
+  }
+
+  private withContent(pieces: readonly RankedPiece[]): SearchResult[] {
+    const contents = this.store.search.contents(pieces.flatMap((piece) => piece.chunks.map((chunk) => chunk.chunkId)));
+    return pieces.map((piece) => {
+      const first = piece.chunks[0]!;
+      return {
+        file: piece.path,
+        startLine: piece.startLine,
+        endLine: piece.endLine,
+        language: first.language,
+        role: first.role,
+        score: Math.round(piece.score * 10_000) / 10_000,
+        content: pieceContent(piece, contents),
+      };
+    });
   }
 }

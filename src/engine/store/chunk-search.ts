@@ -1,9 +1,15 @@
+import type { FileRole } from '../../protocol/roles.ts';
+import { roleOfPath } from '../roles/file-role.ts';
 import type { StoreConnection } from './connection.ts';
-import type { ChunkHit } from './records.ts';
-import { BM25_WEIGHTS, ftsTableName } from './schema.ts';
+import type { ChunkCandidate } from './records.ts';
+import { ftsTableName } from './schema.ts';
 
-const HIT_COLUMNS = `c.id AS chunkId, f.path AS path, f.language AS language, c.start_line AS startLine,
-  c.end_line AS endLine, c.content AS content`;
+/** bm25 weights of the FTS columns (symbols, path, body); the extension column never scores. */
+export interface ColumnWeights {
+  readonly symbols: number;
+  readonly path: number;
+  readonly body: number;
+}
 
 /**
  * The first string after every path that starts with `prefix` (which ends in
@@ -15,33 +21,85 @@ export function pathRangeEnd(prefix: string): string {
   return `${prefix.slice(0, -1)}0`;
 }
 
-/** Read-only queries over the chunks: full-text matches and chunks by id. */
+/** Which chunks a search may return: under a sub-folder (ending in "/"), of some roles. */
+export interface CandidateFilter {
+  readonly pathPrefix?: string | undefined;
+  readonly roles?: readonly FileRole[] | undefined;
+}
+
+/**
+ * The role of a chunk as stored (its own, else its file's) and, in an index
+ * written before roles existed, as its path says: a SQL function, so that a
+ * role filter works in the query on old and new rows alike.
+ */
+const ROLE_FUNCTION = 'baton_path_role';
+const STORED_ROLE_SQL = `coalesce(c.role, f.role, ${ROLE_FUNCTION}(f.path))`;
+/** Before the leader has migrated the database (a follower of an older leader), there are no stored roles. */
+const PATH_ROLE_SQL = `${ROLE_FUNCTION}(f.path)`;
+
+function candidateColumns(roleSql: string): string {
+  return `c.id AS chunkId, c.file_id AS fileId, f.path AS path, f.language AS language,
+  c.start_line AS startLine, c.end_line AS endLine, c.symbols AS symbols, ${roleSql} AS role`;
+}
+
+/** Read-only queries over the chunks: full-text matches, chunks by id, their text. */
 export class ChunkSearch {
   private readonly connection: StoreConnection;
+  /** Whether the role columns exist (once they do, they stay: columns are never dropped). */
+  private hasRoles = false;
 
   constructor(connection: StoreConnection) {
     this.connection = connection;
+    connection.db.function(ROLE_FUNCTION, { deterministic: true }, (path) => roleOfPath(String(path)));
   }
 
   /**
-   * Chunks matching an FTS5 expression, best first. `pathPrefix` (ending in
-   * "/") keeps only files under a sub-folder of the codebase.
+   * Chunks matching an FTS5 expression, best bm25 first, without their text
+   * (the ranking needs names, lines and roles; only the answers need text).
    */
-  matching(codebaseId: number, match: string, limit: number, pathPrefix?: string): ChunkHit[] {
+  candidates(codebaseId: number, match: string, limit: number, weights: ColumnWeights, filter: CandidateFilter = {}): ChunkCandidate[] {
     const fts = ftsTableName(codebaseId);
-    const columns = `${HIT_COLUMNS}, r.score AS bm25`;
-    const ranked = `SELECT rowid AS id, bm25(${fts}, ${BM25_WEIGHTS}) AS score FROM ${fts} WHERE ${fts} MATCH ?`;
-    if (!pathPrefix) {
+    const bm25 = `bm25(${fts}, ${weight(weights.symbols)}, ${weight(weights.path)}, ${weight(weights.body)}, 0.0)`;
+    const ranked = `SELECT rowid AS id, ${bm25} AS score FROM ${fts} WHERE ${fts} MATCH ?`;
+    const roleSql = this.roleSql();
+    const columns = `${candidateColumns(roleSql)}, r.score AS bm25`;
+    const roles = filter.roles ?? [];
+    if (!filter.pathPrefix && roles.length === 0) {
       const sql = `SELECT ${columns} FROM (${ranked} ORDER BY score LIMIT ?) r
         JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id ORDER BY r.score`;
-      return this.connection.statement(sql).all(match, limit) as unknown as ChunkHit[];
+      return this.connection.statement(sql).all(match, limit) as unknown as ChunkCandidate[];
     }
-    // The sub-folder is not in the FTS table: rank every match, then keep the folder's files.
-    // A range on the path, not substr(): SQLite counts characters where JavaScript counts UTF-16 units.
+    // Folder and role are not in the FTS table: rank every match, then keep those that pass.
+    const conditions: string[] = [];
+    const parameters: (string | number)[] = [match];
+    if (filter.pathPrefix) {
+      // A range on the path, not substr(): SQLite counts characters where JavaScript counts UTF-16 units.
+      conditions.push('f.path >= ? AND f.path < ?');
+      parameters.push(filter.pathPrefix, pathRangeEnd(filter.pathPrefix));
+    }
+    if (roles.length > 0) {
+      conditions.push(`${roleSql} IN (${roles.map(() => '?').join(', ')})`);
+      parameters.push(...roles);
+    }
     const sql = `SELECT ${columns} FROM (${ranked}) r
       JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id
-      WHERE f.path >= ? AND f.path < ? ORDER BY r.score LIMIT ?`;
-    return this.connection.statement(sql).all(match, pathPrefix, pathRangeEnd(pathPrefix), limit) as unknown as ChunkHit[];
+      WHERE ${conditions.join(' AND ')} ORDER BY r.score LIMIT ?`;
+    return this.connection.statement(sql).all(...parameters, limit) as unknown as ChunkCandidate[];
+  }
+
+  /** Ids of the chunks matching an FTS5 expression, in no useful order, at most `limit` (no ranking: cheap for a rare term). */
+  matchingIds(codebaseId: number, match: string, limit: number): number[] {
+    const fts = ftsTableName(codebaseId);
+    const rows = this.connection.statement(`SELECT rowid AS id FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?`).all(match, limit) as unknown as { id: number }[];
+    return rows.map((row) => row.id);
+  }
+
+  /** The SQL of a chunk's role: stored, or (schema not yet migrated by the leader) from the path. */
+  private roleSql(): string {
+    if (!this.hasRoles) {
+      this.hasRoles = this.connection.statement("SELECT 1 AS present FROM pragma_table_info('chunks') WHERE name = 'role'").get() !== undefined;
+    }
+    return this.hasRoles ? STORED_ROLE_SQL : PATH_ROLE_SQL;
   }
 
   /** How many chunks match an FTS5 expression, counting no further than `upTo`. */
@@ -57,11 +115,34 @@ export class ChunkSearch {
     return row !== undefined;
   }
 
-  byIds(ids: readonly number[]): ChunkHit[] {
+  /** Chunks by id (in no particular order), as candidates with no bm25 score. */
+  candidatesByIds(ids: readonly number[]): ChunkCandidate[] {
     if (ids.length === 0) return [];
     const placeholders = ids.map(() => '?').join(',');
     return this.connection.db
-      .prepare(`SELECT ${HIT_COLUMNS}, 0 AS bm25 FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (${placeholders})`)
-      .all(...ids) as unknown as ChunkHit[];
+      .prepare(`SELECT ${candidateColumns(this.roleSql())}, 0 AS bm25 FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (${placeholders})`)
+      .all(...ids) as unknown as ChunkCandidate[];
   }
+
+  /** The text of chunks, by id. */
+  contents(ids: readonly number[]): Map<number, string> {
+    if (ids.length === 0) return new Map();
+    const placeholders = ids.map(() => '?').join(',');
+    const rows = this.connection.db.prepare(`SELECT id, content FROM chunks WHERE id IN (${placeholders})`).all(...ids) as unknown as {
+      id: number;
+      content: string;
+    }[];
+    return new Map(rows.map((row) => [row.id, row.content]));
+  }
+
+  /** Chunks of one file that touch lines first..last, in line order (to join neighbours into one answer). */
+  chunksOfFileBetween(fileId: number, first: number, last: number): { chunkId: number; startLine: number; endLine: number }[] {
+    return this.connection
+      .statement('SELECT id AS chunkId, start_line AS startLine, end_line AS endLine FROM chunks WHERE file_id = ? AND end_line >= ? AND start_line <= ? ORDER BY start_line')
+      .all(fileId, first, last) as unknown as { chunkId: number; startLine: number; endLine: number }[];
+  }
+}
+
+function weight(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(3) : '0.0';
 }

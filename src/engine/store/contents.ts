@@ -94,23 +94,23 @@ export class ContentTable {
     if (existing) {
       this.deleteChunksOf(fts, existing.id);
       connection
-        .statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, chunk_count = ?, format_version = ?, format_options = ?, writer_epoch = ? WHERE id = ?')
-        .run(update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, update.formatVersion, update.formatOptions, epoch, existing.id);
+        .statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, role = ?, chunk_count = ?, format_version = ?, format_options = ?, writer_epoch = ? WHERE id = ?')
+        .run(update.size, update.mtimeMs, update.hash, update.language, update.role, update.chunks.length, update.formatVersion, update.formatOptions, epoch, existing.id);
       fileId = existing.id;
     } else {
       const inserted = connection
         .statement(
-          'INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, chunk_count, format_version, format_options, writer_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO files(codebase_id, path, size, mtime_ms, hash, language, role, chunk_count, format_version, format_options, writer_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(codebaseId, update.path, update.size, update.mtimeMs, update.hash, update.language, update.chunks.length, update.formatVersion, update.formatOptions, epoch);
+        .run(codebaseId, update.path, update.size, update.mtimeMs, update.hash, update.language, update.role, update.chunks.length, update.formatVersion, update.formatOptions, epoch);
       fileId = Number(inserted.lastInsertRowid);
     }
     const insertChunk = connection.statement(
-      'INSERT INTO chunks(codebase_id, file_id, start_line, end_line, symbols, content, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO chunks(codebase_id, file_id, start_line, end_line, symbols, content, content_hash, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertTerms = connection.statement(`INSERT INTO ${fts}(rowid, symbols, path, body, ext) VALUES (?, ?, ?, ?, ?)`);
     for (const chunk of update.chunks) {
-      const { lastInsertRowid } = insertChunk.run(codebaseId, fileId, chunk.startLine, chunk.endLine, chunk.symbols, chunk.content, chunk.contentHash);
+      const { lastInsertRowid } = insertChunk.run(codebaseId, fileId, chunk.startLine, chunk.endLine, chunk.symbols, chunk.content, chunk.contentHash, chunk.role ?? null);
       insertTerms.run(lastInsertRowid, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
     }
   }

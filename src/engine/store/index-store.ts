@@ -9,7 +9,8 @@ import { FileStamps } from './file-stamps.ts';
 import { VectorTable } from './vectors.ts';
 
 export { NO_WRITER, SOLE_WRITER, type WriteFence } from './connection.ts';
-export type { ChunkHit, CodebaseRecord, CodebaseStatus, FileUpdate, IndexSettings, PreparedChunk, StoredFile } from './records.ts';
+export type { CandidateFilter, ColumnWeights } from './chunk-search.ts';
+export type { ChunkCandidate, CodebaseRecord, CodebaseStatus, FileUpdate, IndexSettings, PreparedChunk, StoredFile } from './records.ts';
 
 /**
  * The index database, one table group per job: codebases (status and

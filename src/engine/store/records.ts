@@ -1,5 +1,7 @@
 /** The shapes of what the store holds, shared by its tables and their callers. */
 
+import type { FileRole } from '../../protocol/roles.ts';
+
 export type CodebaseStatus = 'indexing' | 'indexed' | 'failed';
 
 export interface IndexSettings {
@@ -43,6 +45,8 @@ export interface PreparedChunk {
   readonly symbols: string;
   readonly symbolTerms: string;
   readonly bodyTerms: string;
+  /** The chunk's role when it differs from its file's (test code inside a source file). */
+  readonly role?: FileRole | undefined;
 }
 
 /** One file's new state. `chunks: null` means the content is unchanged and only size/mtime move. */
@@ -52,6 +56,7 @@ export interface FileUpdate {
   readonly mtimeMs: number;
   readonly hash: string;
   readonly language: string;
+  readonly role: FileRole;
   readonly pathTerms: string;
   readonly extension: string;
   /** Recorded with new chunks: what produced them. */
@@ -60,13 +65,18 @@ export interface FileUpdate {
   readonly chunks: readonly PreparedChunk[] | null;
 }
 
-export interface ChunkHit {
+/** A chunk as search ranks it, before its text is read. */
+export interface ChunkCandidate {
   readonly chunkId: number;
+  readonly fileId: number;
   readonly path: string;
   readonly language: string;
   readonly startLine: number;
   readonly endLine: number;
-  readonly content: string;
-  /** bm25 as SQLite reports it: lower is better. */
+  /** Names the chunk defines, space-separated. */
+  readonly symbols: string;
+  /** The chunk's own role, else its file's, else (an index written before roles) its path's. */
+  readonly role: FileRole;
+  /** bm25 as SQLite reports it: lower is better; 0 for a chunk found otherwise (by vector). */
   readonly bm25: number;
 }

@@ -111,6 +111,16 @@ export const MIGRATIONS: readonly Migration[] = [
     SELECT DISTINCT writer_epoch, 1, '0.1', 0 FROM files;
   `,
   },
+  // 3: what each file is for (source, test, docs, changelog…; see protocol/roles.ts), decided at
+  // index time, and a chunk's own role where it differs from its file's (Rust #[cfg(test)] modules).
+  // NULL in rows written before, or by an older Baton: search then judges the file by its path.
+  {
+    keepsOlderWorking: true,
+    sql: `
+  ALTER TABLE files ADD COLUMN role TEXT;
+  ALTER TABLE chunks ADD COLUMN role TEXT;
+  `,
+  },
 ];
 
 /** The oldest schema a process must know to use a database migrated through `applied` migrations. */
@@ -120,7 +130,7 @@ export function requiredSchema(applied: number): number {
   return required;
 }
 
-/** SQL creating the FTS table of one codebase. Column order matters to bm25 weights. */
+/** SQL creating the FTS table of one codebase. Column order matters to bm25 weights (see chunk-search.ts). */
 export function ftsTableSql(table: string): string {
   return `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING fts5(
     symbols, path, body, ext,
@@ -128,9 +138,6 @@ export function ftsTableSql(table: string): string {
     tokenize='porter unicode61 remove_diacritics 2'
   )`;
 }
-
-/** bm25 weights for (symbols, path, body, ext): a defined name counts most, the extension not at all. */
-export const BM25_WEIGHTS = '8.0, 3.0, 1.0, 0.0';
 
 /**
  * SQL that moves a codebase's `updated_at` forward (bind: now). It is the

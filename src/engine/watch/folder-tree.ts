@@ -2,9 +2,8 @@ import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { languageOf } from '../languages.ts';
-import { BUILTIN_EXCLUDES } from '../scan/builtin-excludes.ts';
-import { IGNORE_FILE_NAMES, IgnoreChain } from '../scan/ignore-rules.ts';
-import { withIgnoreFiles } from '../scan/scanner.ts';
+import { IGNORE_FILE_NAMES, type IgnoreChain } from '../scan/ignore-rules.ts';
+import { rootChain, withIgnoreFiles } from '../scan/scanner.ts';
 
 /** What decides which folders and files belong to a codebase: the scan's own rules. */
 export interface TreeRules {
@@ -69,14 +68,14 @@ export class FolderTree {
   readonly root: string;
   private readonly rules: TreeRules;
   private readonly watchFolder: WatchFolder;
-  private readonly rootChain: IgnoreChain;
+  /** The rules at the root (built-in excludes, git's excludes, the request's patterns), read when the root is first walked. */
+  private rootRules: IgnoreChain | undefined;
   private readonly folders = new Map<string, Folder>();
 
   constructor(root: string, rules: TreeRules, watchFolder: WatchFolder) {
     this.root = root;
     this.rules = rules;
     this.watchFolder = watchFolder;
-    this.rootChain = IgnoreChain.root([...BUILTIN_EXCLUDES, ...rules.ignorePatterns]);
   }
 
   /** Folders in the tree. */
@@ -102,7 +101,8 @@ export class FolderTree {
    * meanwhile are skipped.
    */
   async add(relative: string, onFile: (file: string, stamp: FileStamp | undefined) => void, signal?: AbortSignal, withStamps = true): Promise<void> {
-    const parentChain = relative === '' ? this.rootChain : this.folders.get(parentOf(relative))?.chain;
+    if (relative === '') this.rootRules = await rootChain(this.root, this.rules.ignorePatterns);
+    const parentChain = relative === '' ? this.rootRules : this.folders.get(parentOf(relative))?.chain;
     if (!parentChain) return;
     const sliced = this.rules.io !== 'async';
     const first = await this.openFolder(relative, parentChain, withStamps);

@@ -73,6 +73,11 @@ export class ServerClient {
     return (await this.call(TOOL_NAMES.index, { path, force, ...(ignorePatterns.length > 0 ? { ignorePatterns } : {}) })) as IndexToolOutput;
   }
 
+  /** What an index of `path` would take in; the server answers it itself, writing nothing. */
+  async dryRun(path: string, ignorePatterns: readonly string[] = []): Promise<IndexToolOutput> {
+    return (await this.call(TOOL_NAMES.index, { path, dryRun: true, ...(ignorePatterns.length > 0 ? { ignorePatterns } : {}) })) as IndexToolOutput;
+  }
+
   async clear(path: string): Promise<ClearToolOutput> {
     return (await this.call(TOOL_NAMES.clear, { path })) as ClearToolOutput;
   }
