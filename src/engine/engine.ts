@@ -38,7 +38,7 @@ export type { StatusName, StatusReport } from './status.ts';
  */
 export class Engine {
   readonly store: IndexStore;
-  private readonly config: EngineConfig;
+  readonly config: EngineConfig;
   private readonly runs: IndexRuns;
   private readonly searcher: Searcher;
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { FILE_ROLES } from './roles.ts';
+import { watchSummarySchema } from './watch-state.ts';
 
 export const TOOL_NAMES = {
   index: 'index_codebase',
@@ -148,6 +149,10 @@ export const searchResultSchema = z.object({
   role: z.enum(FILE_ROLES).describe('What the file is for: source, test, docs, changelog, generated, example or config.'),
   score: z.number(),
   content: z.string(),
+  stale: z
+    .boolean()
+    .optional()
+    .describe('The file changed on disk after it was indexed and is being re-indexed; these lines were checked against the file and are still there.'),
 });
 
 export const searchOutput = {
@@ -156,6 +161,10 @@ export const searchOutput = {
   mode: z.enum(['lexical', 'hybrid']),
   indexStatus: z.enum(STATUS_NAMES),
   results: z.array(searchResultSchema),
+  leftOut: z
+    .number()
+    .optional()
+    .describe('Results left out because their file was deleted or changed on disk since it was indexed (it is being re-indexed; search again in a moment).'),
 };
 
 export const clearOutput = {
@@ -175,6 +184,9 @@ export const statusOutput = {
   fileCount: z.number(),
   chunkCount: z.number(),
   message: z.string(),
+  watch: watchSummarySchema
+    .optional()
+    .describe('How changes on disk reach the index: "watching" (change events), "polling" (with the reason), "off", or "none" (no Baton server is running to watch).'),
 };
 
 type Shape<T extends z.ZodRawShape> = z.infer<z.ZodObject<T>>;

@@ -5,6 +5,7 @@ import { NO_WRITER, StoreConnection, type WriteFence } from './connection.ts';
 import { migrateToCurrent, schemaState, type SchemaState } from './database.ts';
 import { ContentTable } from './contents.ts';
 import { EpochTable } from './epochs.ts';
+import { FileStamps } from './file-stamps.ts';
 import { VectorTable } from './vectors.ts';
 
 export { NO_WRITER, SOLE_WRITER, type WriteFence } from './connection.ts';
@@ -24,6 +25,7 @@ export class IndexStore {
   readonly search: ChunkSearch;
   readonly vectors: VectorTable;
   readonly epochs: EpochTable;
+  readonly stamps: FileStamps;
   private readonly connection: StoreConnection;
 
   constructor(db: DatabaseSync) {
@@ -34,6 +36,7 @@ export class IndexStore {
     this.search = new ChunkSearch(this.connection);
     this.vectors = new VectorTable(this.connection);
     this.epochs = new EpochTable(this.connection);
+    this.stamps = new FileStamps(this.connection);
   }
 
   /**
