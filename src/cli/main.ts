@@ -7,11 +7,14 @@ import { UserError, errorMessage } from '../engine/errors.ts';
 import { percentOf, type IndexProgress } from '../engine/progress.ts';
 import { dryRunText } from '../engine/scan/dry-run-text.ts';
 import { FILE_ROLES, isFileRole, type FileRole } from '../protocol/roles.ts';
+import { FreshnessCheck } from '../engine/search/freshness.ts';
 import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
 import { CoordinatedBackend } from '../server/coordinated-backend.ts';
 import { stderrLogger } from '../server/logger.ts';
+import { watchText } from '../server/format.ts';
 import { statusSnapshot } from '../server/status-snapshot.ts';
 import { BATON_VERSION } from '../protocol/version.ts';
+import { NOT_WATCHED, readWatchSummaries } from '../server/watch-record.ts';
 import { SYMBOL_USAGE, runSymbolCommand } from './symbol-commands.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -193,13 +196,18 @@ async function searchCommand(engine: Engine, path: string, query: string, values
   const limit = values.limit === undefined ? SEARCH_LIMIT_DEFAULT : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) throw new UsageError(`--limit must be a whole number from 1 to ${SEARCH_LIMIT_MAX}`);
   if (query.trim() === '') throw new UsageError('the query is empty');
-  const response = await engine.search(path, query, { limit, extensionFilter: list(values.ext), roles: roleList(values.role) });
+  // The CLI does not take part in the election, so it cannot re-index: it drops what the disk no longer backs.
+  const freshness = new FreshnessCheck(engine.store.stamps, { budgetMs: 0, maxFileBytes: engine.config.maxFileBytes });
+  const response = await freshness.search(() => engine.search(path, query, { limit, extensionFilter: list(values.ext), roles: roleList(values.role) }));
   if (values.json) return print(JSON.stringify(response.results, null, 2));
-  if (response.results.length === 0) return print(`No results for "${query}".`);
+  const leftOut = response.leftOut > 0 ? ` (${response.leftOut} left out: changed or deleted on disk since indexed; re-index to see them)` : '';
+  if (response.results.length === 0) return print(`No results for "${query}".${leftOut}`);
   for (const result of response.results) {
     const preview = result.content.split('\n').slice(0, 3).map((line) => `    ${line}`).join('\n');
-    print(`${result.file}:${result.startLine}-${result.endLine}  (${result.language}, ${result.role}, score ${result.score})\n${preview}\n`);
+    const stale = result.stale ? ', changed on disk since indexed; these lines are still there' : '';
+    print(`${result.file}:${result.startLine}-${result.endLine}  (${result.language}, ${result.role}, score ${result.score}${stale})\n${preview}\n`);
   }
+  if (leftOut) print(leftOut.trim());
   return 0;
 }
 
@@ -218,14 +226,17 @@ async function statusCommand(engine: Engine, config: EngineConfig, path: string 
     const status = engine.status(path);
     if (values.json) return print(JSON.stringify(status, null, 2));
     if (status.status === 'not_found') return print(`${status.path} is not indexed.`);
-    return print(`${status.root}: ${status.status} (${status.percent}%), ${status.fileCount} files, ${status.chunkCount} chunks${status.message ? ` — ${status.message}` : ''}`);
+    const watch = watchText(readWatchSummaries(config.home).get(status.root!) ?? NOT_WATCHED);
+    return print(`${status.root}: ${status.status} (${status.percent}%), ${status.fileCount} files, ${status.chunkCount} chunks${status.message ? ` — ${status.message}` : ''}. ${watch}`);
   }
   const snapshot = statusSnapshot(config.home, engine);
   if (values.json) return print(JSON.stringify(snapshot, null, 2));
   const leader = snapshot.leader;
   print(leader?.alive ? `Leader: ${leader.label} (pid ${leader.pid}, epoch ${leader.epoch}, since ${new Date(leader.since).toISOString()})` : 'Leader: none running');
   if (snapshot.codebases.length === 0) return print('No codebases are indexed yet. Run "baton index <path>".');
-  for (const codebase of snapshot.codebases) print(`${codebase.root}: ${codebase.status} (${codebase.percent}%), ${codebase.fileCount} files, ${codebase.chunkCount} chunks`);
+  for (const codebase of snapshot.codebases) {
+    print(`${codebase.root}: ${codebase.status} (${codebase.percent}%), ${codebase.fileCount} files, ${codebase.chunkCount} chunks${codebase.watch ? `. ${watchText(codebase.watch)}` : ''}`);
+  }
   return 0;
 }
 

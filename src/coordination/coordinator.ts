@@ -11,6 +11,7 @@ import type { Logger } from '../server/logger.ts';
 import { BATON_VERSION, PROTOCOL_VERSION, incompatibility, protocolOf } from '../protocol/version.ts';
 import { endpointFor, homeFiles, prepareHome, removeDeadEndpoints, type HomeFiles } from './home.ts';
 import { LeaderConnection, LeaderRequestError } from './leader-connection.ts';
+import { startDuties, stopDuties, type LeaderDuty } from './leader-duties.ts';
 import { LeaderEndpoint } from './leader-endpoint.ts';
 import { answerFollower, type LeaderServiceContext } from './leader-service.ts';
 import { readLeaderRecord, writeLeaderRecord } from './leader-record.ts';
@@ -69,6 +70,7 @@ export class Coordinator {
   private readonly relay = new ProgressRelay();
   private readonly settledWaiters = new Set<() => void>();
   private readonly stallWatch = new StallWatch();
+  private readonly duties = new Set<LeaderDuty>();
   private readonly service: LeaderServiceContext;
   private readonly backgroundDuties: boolean;
   /** Set while the leader's protocol and ours cannot work together. */
@@ -141,6 +143,12 @@ export class Coordinator {
   onResign(listener: (epoch: number) => void): () => void {
     this.resignListeners.add(listener);
     return () => this.resignListeners.delete(listener);
+  }
+
+  /** A background job of the leader (see LeaderDuty): runs for as long as this process holds the seat. */
+  addLeaderDuty(duty: LeaderDuty): void {
+    this.duties.add(duty);
+    if (this.role === 'leader' && this.currentLeader) startDuties([duty], this.currentLeader.epoch, this.log);
   }
 
   /** Progress of every run, wherever it runs: here when leader, the leader's broadcast when follower. */
@@ -252,6 +260,7 @@ export class Coordinator {
     // Another process claimed an epoch between our look and our claim: the record must carry ours.
     if (epoch !== expectedEpoch) await this.republish(self, expectedEpoch);
     this.changeRole('leader', self, replaced && replaced.pid !== process.pid ? replaced : undefined);
+    startDuties(this.duties, epoch, this.log);
     removeDeadEndpoints(this.files, isProcessAlive);
     if (this.backgroundDuties) void this.startBackgroundDuties();
     return true;
@@ -361,6 +370,7 @@ export class Coordinator {
   /** Gives everything up in the order that lets followers take over at once: the seat, then the endpoint. */
   private async resign(): Promise<void> {
     const epoch = this.currentLeader?.epoch ?? 0;
+    stopDuties(this.duties, this.log);
     for (const listener of this.resignListeners) listener(epoch);
     this.role = 'starting';
     this.engine.store.setWriteFence(NO_WRITER);

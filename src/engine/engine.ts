@@ -42,7 +42,7 @@ export class Engine {
   readonly store: IndexStore;
   /** Definitions, references and outlines (reads only, like search). */
   readonly symbols: SymbolLookup;
-  private readonly config: EngineConfig;
+  readonly config: EngineConfig;
   private readonly runs: IndexRuns;
   private readonly searcher: Searcher;
 

@@ -174,6 +174,7 @@ export class BatonExtension implements vscode.Disposable {
         label: `VS Code — ${folderName}`,
         httpSecret: this.httpSecret,
         logLevel: current.logLevel,
+        watch: current.watchEnabled,
         embedding: current.embeddingBaseUrl ? { baseUrl: current.embeddingBaseUrl, model: current.embeddingModel, apiKey: this.apiKey } : undefined,
       }),
     });

@@ -44,6 +44,8 @@ export function serverEnvironment(options: {
   label: string;
   httpSecret: string;
   logLevel: string;
+  /** The baton.watch.enabled setting (default on: nothing is set, so BATON_WATCH from the user's environment still applies). */
+  watch?: boolean | undefined;
   embedding?: { baseUrl: string; model: string; apiKey?: string | undefined } | undefined;
 }): Record<string, string> {
   const env: Record<string, string> = {
@@ -51,6 +53,7 @@ export function serverEnvironment(options: {
     [SERVER_ENV.httpSecret]: options.httpSecret,
     [SERVER_ENV.logLevel]: options.logLevel,
   };
+  if (options.watch === false) env[SERVER_ENV.watch] = '0';
   if (options.embedding?.baseUrl && options.embedding.model) {
     env.BATON_EMBEDDING_BASE_URL = options.embedding.baseUrl;
     env.BATON_EMBEDDING_MODEL = options.embedding.model;

@@ -11,10 +11,11 @@ export function settings() {
     nodePath: config.get<string>('server.nodePath', '').trim(),
     logLevel: config.get<'error' | 'warn' | 'info'>('server.logLevel', 'info'),
     statusBarEnabled: config.get<boolean>('statusBar.enabled', true),
+    watchEnabled: config.get<boolean>('watch.enabled', true),
   };
 }
 
 /** Settings whose change needs a server restart (they are part of its environment). */
-export const RESTART_SETTINGS = ['baton.embedding', 'baton.server.nodePath', 'baton.server.logLevel'];
+export const RESTART_SETTINGS = ['baton.embedding', 'baton.server.nodePath', 'baton.server.logLevel', 'baton.watch.enabled'];
 
 export const API_KEY_SECRET = 'baton.embedding.apiKey';

@@ -1,4 +1,5 @@
 import type { StatusSnapshot } from '../protocol/status.ts';
+import type { WatchSummary } from '../protocol/watch-state.ts';
 
 /** A workspace folder an index refused for having more files than the limit. */
 export interface RefusedFolder {
@@ -89,11 +90,15 @@ function statusTooltip(status: StatusSnapshot, role: string, refused: readonly R
   if (status.codebases.length === 0) {
     lines.push('No codebases indexed yet.');
   } else {
-    lines.push('| Codebase | Status | Files | Chunks |', '|:--|:--|--:|--:|');
+    // Servers that predate watching send no watch state: then the table has no Watch column.
+    const withWatch = status.codebases.some((codebase) => codebase.watch);
+    lines.push(withWatch ? '| Codebase | Status | Files | Chunks | Watch |' : '| Codebase | Status | Files | Chunks |', withWatch ? '|:--|:--|--:|--:|:--|' : '|:--|:--|--:|--:|');
     for (const codebase of status.codebases) {
       const state = codebase.status === 'indexing' ? `indexing ${codebase.percent}%` : codebase.status;
-      lines.push(`| ${escapeMarkdown(shortPath(codebase.root))} | ${state} | ${codebase.fileCount.toLocaleString('en-US')} | ${codebase.chunkCount.toLocaleString('en-US')} |`);
+      const watch = withWatch ? ` ${codebase.watch ? WATCH_LABELS[codebase.watch.mode] : ''} |` : '';
+      lines.push(`| ${escapeMarkdown(shortPath(codebase.root))} | ${state} | ${codebase.fileCount.toLocaleString('en-US')} | ${codebase.chunkCount.toLocaleString('en-US')} |${watch}`);
     }
+    lines.push(...watchNotes(status.codebases));
   }
   for (const folder of refused) {
     lines.push(
@@ -104,6 +109,31 @@ function statusTooltip(status: StatusSnapshot, role: string, refused: readonly R
   }
   lines.push('', serverLine(status), '', ACTION_LINKS);
   return lines.join('\n');
+}
+
+const WATCH_LABELS: Record<WatchSummary['mode'], string> = {
+  watching: 'watched',
+  starting: 'catching up',
+  polling: '$(warning) polling',
+  off: 'off',
+  none: 'not watched',
+};
+
+/** Why a codebase is polled or not watched, one line each: what the user may want to fix. */
+function watchNotes(codebases: StatusSnapshot['codebases']): string[] {
+  const notes: string[] = [];
+  for (const codebase of codebases) {
+    const watch = codebase.watch;
+    const name = escapeMarkdown(shortPath(codebase.root));
+    if (watch?.mode === 'polling') notes.push(`$(warning) ${name}: checked every ${seconds(watch.pollMs)} — ${escapeMarkdown(watch.reason ?? 'no change events')}.`);
+    else if (watch?.mode === 'off') notes.push(`${name}: not watched — watching is off in the leader (\`baton.watch.enabled\` or BATON\_WATCH=0), so changes made outside an editor wait for a re-index.`);
+  }
+  return notes.length > 0 ? ['', ...notes] : [];
+}
+
+function seconds(milliseconds: number | undefined): string {
+  const value = (milliseconds ?? 0) / 1000;
+  return value < 1 ? `${milliseconds ?? 0} ms` : `${Math.round(value)} s`;
 }
 
 /** This window's server, and whether VS Code's own MCP client (chat, agent mode) is connected to it. */

@@ -9,6 +9,8 @@ export const SERVER_ENV = {
   httpSecret: 'BATON_HTTP_SECRET',
   /** error | warn | info: how much the server logs on stderr. */
   logLevel: 'BATON_LOG_LEVEL',
+  /** "0": the server, when leader, does not watch indexed folders for changes (the baton.watch.enabled setting). */
+  watch: 'BATON_WATCH',
 } as const;
 
 /** Exit code of a server whose runtime cannot run it (no node:sqlite): restarting will not help. */

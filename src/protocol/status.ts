@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { watchSummarySchema } from './watch-state.ts';
 
 /**
  * What `baton status --json` prints and the MCP resource baton://status
@@ -35,6 +36,8 @@ export const statusSnapshotSchema = z.object({
       chunkCount: z.number(),
       indexedAt: z.number().nullable(),
       message: z.string(),
+      /** How the leader keeps it fresh (absent from servers that predate watching). */
+      watch: watchSummarySchema.optional(),
     }),
   ),
 });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { FILE_ROLES } from './roles.ts';
+import { watchSummarySchema } from './watch-state.ts';
 
 export const TOOL_NAMES = {
   index: 'index_codebase',
@@ -151,7 +152,11 @@ export const searchResultSchema = z.object({
   symbol: z
     .object({ name: z.string(), kind: z.string() })
     .optional()
-    .describe('The definition the chunk is about (the first one in it) or part of, when the file has symbols.'),
+    .describe('The definition the result is about (the one covering most of its lines) or part of, when the file has symbols.'),
+  stale: z
+    .boolean()
+    .optional()
+    .describe('The file changed on disk after it was indexed and is being re-indexed; these lines were checked against the file and are still there.'),
 });
 
 export const searchOutput = {
@@ -160,6 +165,10 @@ export const searchOutput = {
   mode: z.enum(['lexical', 'hybrid']),
   indexStatus: z.enum(STATUS_NAMES),
   results: z.array(searchResultSchema),
+  leftOut: z
+    .number()
+    .optional()
+    .describe('Results left out because their file was deleted or changed on disk since it was indexed (it is being re-indexed; search again in a moment).'),
 };
 
 export const clearOutput = {
@@ -179,6 +188,9 @@ export const statusOutput = {
   fileCount: z.number(),
   chunkCount: z.number(),
   message: z.string(),
+  watch: watchSummarySchema
+    .optional()
+    .describe('How changes on disk reach the index: "watching" (change events), "polling" (with the reason), "off", or "none" (no Baton server is running to watch).'),
 };
 
 type Shape<T extends z.ZodRawShape> = z.infer<z.ZodObject<T>>;

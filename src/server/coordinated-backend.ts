@@ -4,6 +4,7 @@ import { BULK_REFRESH_FILES } from '../engine/indexing/index-runs.ts';
 import { canonicalFolder } from '../engine/paths.ts';
 import { UserError } from '../engine/errors.ts';
 import { REFRESH_BATCH, requestTooLarge } from '../protocol/ipc.ts';
+import { DEFAULT_REFRESH_BUDGET_MS, FreshnessCheck } from '../engine/search/freshness.ts';
 import type { IndexProgress } from '../protocol/progress.ts';
 import { SEARCH_LIMIT_DEFAULT, type ClearToolOutput, type DryRunOutput, type IndexToolInput, type SearchToolInput, type SearchToolOutput, type StatusToolOutput } from '../protocol/tools.ts';
 import type {
@@ -17,6 +18,7 @@ import type {
 import type { IndexAccepted, ToolBackend } from './backend.ts';
 import { findReferencesAnswer, findSymbolAnswer, outlineAnswer } from './symbol-outputs.ts';
 import { RunTracker } from './run-tracker.ts';
+import { NOT_WATCHED, readWatchSummaries } from './watch-record.ts';
 
 /**
  * The tools in a process that takes part in the election. Reads (search,
@@ -27,10 +29,17 @@ import { RunTracker } from './run-tracker.ts';
 export class CoordinatedBackend implements ToolBackend {
   private readonly engine: Engine;
   private readonly coordinator: Coordinator;
+  private readonly freshness: FreshnessCheck;
 
-  constructor(engine: Engine, coordinator: Coordinator) {
+  /** `refreshBudgetMs`: how long a search may wait for changed result files to be re-indexed (see FreshnessCheck). */
+  constructor(engine: Engine, coordinator: Coordinator, refreshBudgetMs = DEFAULT_REFRESH_BUDGET_MS) {
     this.engine = engine;
     this.coordinator = coordinator;
+    this.freshness = new FreshnessCheck(engine.store.stamps, {
+      refresh: (root, files) => this.refresh(root, files),
+      budgetMs: refreshBudgetMs,
+      maxFileBytes: engine.config.maxFileBytes,
+    });
   }
 
   /**
@@ -115,12 +124,18 @@ export class CoordinatedBackend implements ToolBackend {
   }
 
   async search(input: SearchToolInput): Promise<SearchToolOutput> {
-    const response = await this.engine.search(input.path, input.query, {
-      limit: input.limit ?? SEARCH_LIMIT_DEFAULT,
-      extensionFilter: input.extensionFilter,
-      roles: input.roles,
-    });
-    return { path: response.root, query: input.query, mode: response.mode, indexStatus: response.codebaseStatus, results: response.results };
+    // Result files that changed on disk are re-indexed (here or at the leader) or vouched for line by line.
+    const response = await this.freshness.search(() =>
+      this.engine.search(input.path, input.query, { limit: input.limit ?? SEARCH_LIMIT_DEFAULT, extensionFilter: input.extensionFilter, roles: input.roles }),
+    );
+    return {
+      path: response.root,
+      query: input.query,
+      mode: response.mode,
+      indexStatus: response.codebaseStatus,
+      results: response.results,
+      ...(response.leftOut > 0 ? { leftOut: response.leftOut } : {}),
+    };
   }
 
   async status(path: string): Promise<StatusToolOutput> {
@@ -135,6 +150,7 @@ export class CoordinatedBackend implements ToolBackend {
       fileCount: report.fileCount,
       chunkCount: report.chunkCount,
       message: report.message,
+      ...(report.root ? { watch: readWatchSummaries(this.engine.config.home).get(report.root) ?? NOT_WATCHED } : {}),
     };
   }
 

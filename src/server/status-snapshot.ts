@@ -6,6 +6,7 @@ import type { Engine } from '../engine/engine.ts';
 import { percentOf } from '../engine/progress.ts';
 import type { Role } from '../protocol/leader.ts';
 import type { StatusSnapshot } from '../protocol/status.ts';
+import { NOT_WATCHED, readWatchSummaries } from './watch-record.ts';
 
 /** What a server adds about itself. */
 export interface SelfStatus {
@@ -19,6 +20,7 @@ export interface SelfStatus {
 export function statusSnapshot(home: string, engine: Engine, self?: SelfStatus): StatusSnapshot {
   const record = readLeaderRecord(homeFiles(home).leaderRecord);
   const alive = record ? record.host !== os.hostname() || isProcessAlive(record.pid) : false;
+  const watches = readWatchSummaries(home);
   return {
     ...(self
       ? {
@@ -38,6 +40,7 @@ export function statusSnapshot(home: string, engine: Engine, self?: SelfStatus):
       chunkCount: codebase.chunkCount,
       indexedAt: codebase.finishedAt,
       message: codebase.message,
+      watch: watches.get(codebase.root) ?? NOT_WATCHED,
     })),
   };
 }

@@ -5,6 +5,8 @@ import { engineTestHooks } from '../coordination/test-hooks.ts';
 import { configFromEnv } from '../engine/config.ts';
 import { Engine } from '../engine/engine.ts';
 import { errorMessage } from '../engine/errors.ts';
+import { refreshBudgetFromEnv } from '../engine/search/freshness.ts';
+import { watchConfigFromEnv } from '../engine/watch/watch-config.ts';
 import { refreshFilesRequestSchema } from '../protocol/extension.ts';
 import { SERVER_ENV } from '../protocol/server-env.ts';
 import type { StatusSnapshot } from '../protocol/status.ts';
@@ -15,6 +17,8 @@ import { logLevelFromEnv, stderrLogger } from './logger.ts';
 import { createMcpServer } from './mcp-server.ts';
 import type { StatusResource } from './status-resource.ts';
 import { statusSnapshot } from './status-snapshot.ts';
+import { watchDuty } from './watch-duty.ts';
+import { notifyOnWatchStateChange } from './watch-state-notifier.ts';
 
 /**
  * `baton mcp`: an MCP server on stdin/stdout that takes part in the election
@@ -30,10 +34,12 @@ const SHUTDOWN_DEADLINE_MS = 5000;
 export async function runStdioServer(): Promise<void> {
   const log = stderrLogger(logLevelFromEnv(process.env[SERVER_ENV.logLevel]));
   const config = configFromEnv();
+  const watchConfig = watchConfigFromEnv();
+  const refreshBudgetMs = refreshBudgetFromEnv();
   const engine = new Engine(config, { hooks: engineTestHooks() });
   const label = process.env[SERVER_ENV.label]?.trim() || `baton mcp (pid ${process.pid})`;
   const coordinator = new Coordinator({ home: config.home, engine, label, log });
-  const backend = new CoordinatedBackend(engine, coordinator);
+  const backend = new CoordinatedBackend(engine, coordinator, refreshBudgetMs);
   const statusResources = new Set<StatusResource>();
   let lastRoleChange: StatusSnapshot['lastRoleChange'];
   let http: HttpEndpoint | undefined;
@@ -68,6 +74,13 @@ export async function runStdioServer(): Promise<void> {
   coordinator.onProgress(() => {
     for (const status of statusResources) status.changed(false);
   });
+  // The file watch is the leader's duty: it starts when this process takes the seat and stops when it gives it up.
+  const watchChanged = (): void => {
+    for (const status of statusResources) status.changed(false);
+  };
+  coordinator.addLeaderDuty(watchDuty({ home: config.home, engine, config: watchConfig, log, onChange: watchChanged }));
+  // Every server's status shows the leader's watch (watch.json): in a follower, a change of it is news too.
+  const stopNotifying = notifyOnWatchStateChange(config.home, watchChanged);
   server.server.oninitialized = () => {
     const client = server.server.getClientVersion();
     if (client && !process.env[SERVER_ENV.label]) coordinator.setLabel(`baton mcp (${client.title ?? client.name})`);
@@ -85,6 +98,7 @@ export async function runStdioServer(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
     stopWatching?.();
+    stopNotifying();
     void coordinator
       .stop()
       .then(() => http?.close())

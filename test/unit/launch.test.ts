@@ -70,6 +70,13 @@ test('serverEnvironment sets label, HTTP secret and log level', () => {
   });
 });
 
+test('serverEnvironment turns watching off only when the setting is off', () => {
+  const base = { label: 'w', httpSecret: 's', logLevel: 'info' };
+  assert.equal(serverEnvironment({ ...base, watch: false }).BATON_WATCH, '0');
+  assert.ok(!('BATON_WATCH' in serverEnvironment({ ...base, watch: true })));
+  assert.ok(!('BATON_WATCH' in serverEnvironment(base)));
+});
+
 test('serverEnvironment passes the embedding endpoint only when both base URL and model are set', () => {
   const base = { label: 'w', httpSecret: 's', logLevel: 'info' };
   const keys = (env: Record<string, string>): string[] => Object.keys(env).sort();

@@ -147,6 +147,33 @@ test('short roots are shown whole; long ones by their last two folders, on eithe
   );
 });
 
+test('the tooltip shows how each codebase is kept fresh, with the reason when it is polled', () => {
+  const view = renderStatusBar({
+    kind: 'running',
+    status: snapshot({
+      codebases: [
+        codebase('/home/me/src/api', { watch: { mode: 'watching' } }),
+        codebase('/mnt/nfs/web', { watch: { mode: 'polling', pollMs: 30_000, reason: 'it is on a NFS file system, where changes made on other machines send no events' } }),
+        codebase('/srv/tools', { watch: { mode: 'off' } }),
+      ],
+    }),
+  });
+  const rows = tableRows(view.tooltip);
+  assert.deepEqual(rows[0], ['Codebase', 'Status', 'Files', 'Chunks', 'Watch']);
+  assert.deepEqual(
+    rows.slice(2).map((row) => row[4]),
+    ['watched', '$(warning) polling', 'off'],
+  );
+  assert.match(view.tooltip, /nfs\/web: checked every 30 s — it is on a NFS file system/);
+  assert.match(view.tooltip, /tools: not watched — watching is off in the leader/);
+});
+
+test('servers that send no watch state get the table without a Watch column', () => {
+  const view = renderStatusBar({ kind: 'running', status: snapshot() });
+  assert.deepEqual(tableRows(view.tooltip)[0], ['Codebase', 'Status', 'Files', 'Chunks']);
+  assert.doesNotMatch(view.tooltip, /polling|not watched/);
+});
+
 test("the tooltip names this window's server and whether VS Code's MCP client is connected to it", () => {
   const waiting = renderStatusBar({ kind: 'running', status: snapshot({ pid: 5151, httpPort: 40_000 }) });
   assert.ok(waiting.tooltip.includes("This window's server: pid 5151. VS Code's MCP client: not connected yet."), waiting.tooltip);

@@ -17,12 +17,24 @@ export interface RootRules {
   readonly prefix?: string;
 }
 
+/**
+ * The `ignore` package remembers the answer for every path it is asked about,
+ * for as long as its instance lives: a chain kept by the leader's watch would
+ * hold one entry per file of the codebase (27,000 on the bench corpus), and
+ * the entries made during a walk all survive into the old generation. Past
+ * this many questions a rule set starts over with a fresh instance sharing
+ * the same compiled rules.
+ */
+const ANSWERS_KEPT = 500;
+
 /** The rules of one folder: patterns relative to `base` (a root-relative folder, '' for the root). */
 interface RuleSet {
   readonly base: string;
   readonly prefix: string;
   readonly source: ExclusionSource;
-  readonly rules: Ignore;
+  rules: Ignore;
+  /** Questions asked since `rules` was (re)created. */
+  asked: number;
 }
 
 /**
@@ -46,6 +58,7 @@ export class IgnoreChain {
         prefix: rule.prefix ?? '',
         source: rule.source,
         rules: ignore({ allowRelativePaths: true }).add(typeof rule.patterns === 'string' ? rule.patterns : [...rule.patterns]),
+        asked: 0,
       })),
     );
   }
@@ -53,7 +66,7 @@ export class IgnoreChain {
   /** This chain plus the rules of an ignore file found in `base`. */
   with(base: string, fileContent: string, source: ExclusionSource): IgnoreChain {
     const rules = ignore({ allowRelativePaths: true }).add(fileContent);
-    return new IgnoreChain([...this.sets, { base, prefix: '', source, rules }]);
+    return new IgnoreChain([...this.sets, { base, prefix: '', source, rules, asked: 0 }]);
   }
 
   /** Whether a root-relative path (folders end in "/") is excluded. */
@@ -65,6 +78,10 @@ export class IgnoreChain {
   excludedBy(relativePath: string): ExclusionSource | undefined {
     let decidedBy: ExclusionSource | undefined;
     for (const set of this.sets) {
+      if (++set.asked > ANSWERS_KEPT) {
+        set.rules = ignore({ allowRelativePaths: true }).add(set.rules);
+        set.asked = 0;
+      }
       const local = set.prefix + (set.base === '' ? relativePath : relativePath.slice(set.base.length + 1));
       const verdict = set.rules.test(local);
       if (verdict.ignored) decidedBy = set.source;

@@ -132,7 +132,7 @@ export async function scanCodebase(root: string, options: ScanOptions): Promise<
  * built-in excludes, git's global and repository excludes, the request's
  * patterns. Folders' own ignore files come after (and win) as the scan goes down.
  */
-async function rootChain(root: string, ignorePatterns: readonly string[]): Promise<IgnoreChain> {
+export async function rootChain(root: string, ignorePatterns: readonly string[]): Promise<IgnoreChain> {
   return IgnoreChain.root([
     { source: 'built-in', patterns: BUILTIN_EXCLUDES },
     ...(await gitExcludeRules(root)),
@@ -140,7 +140,7 @@ async function rootChain(root: string, ignorePatterns: readonly string[]): Promi
   ]);
 }
 
-async function withIgnoreFiles(chain: IgnoreChain, absolute: string, relative: string, entries: Dirent[]): Promise<IgnoreChain> {
+export async function withIgnoreFiles(chain: IgnoreChain, absolute: string, relative: string, entries: Dirent[]): Promise<IgnoreChain> {
   let result = chain;
   for (const name of IGNORE_FILE_NAMES) {
     if (!entries.some((entry) => entry.name === name && entry.isFile())) continue;

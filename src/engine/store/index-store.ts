@@ -5,6 +5,7 @@ import { NO_WRITER, StoreConnection, type WriteFence } from './connection.ts';
 import { migrateToCurrent, schemaState, type SchemaState } from './database.ts';
 import { ContentTable } from './contents.ts';
 import { EpochTable } from './epochs.ts';
+import { FileStamps } from './file-stamps.ts';
 import { SymbolTable } from './symbols.ts';
 import { VectorTable } from './vectors.ts';
 
@@ -27,6 +28,7 @@ export class IndexStore {
   readonly symbols: SymbolTable;
   readonly vectors: VectorTable;
   readonly epochs: EpochTable;
+  readonly stamps: FileStamps;
   private readonly connection: StoreConnection;
 
   constructor(db: DatabaseSync) {
@@ -38,6 +40,7 @@ export class IndexStore {
     this.search = new ChunkSearch(this.connection);
     this.vectors = new VectorTable(this.connection);
     this.epochs = new EpochTable(this.connection);
+    this.stamps = new FileStamps(this.connection);
   }
 
   /**
