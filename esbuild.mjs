@@ -28,6 +28,8 @@ const common = {
 
 const bundles = [
   { ...common, entryPoints: { cli: 'src/cli/cli.ts' }, banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } },
+  // The indexer's worker threads (parse, chunk, tokenize); started by dist/cli.js from next to it.
+  { ...common, entryPoints: { 'index-worker': 'src/engine/indexing/derive-worker.ts' } },
   // The extension's activation path: small on purpose (no MCP SDK, no zod).
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
   // Loaded by the extension once its server runs.

@@ -22,4 +22,5 @@ if (!existsSync(built) || !existsSync(path.join(root, 'dist', 'wasm', 'tree-sitt
 rmSync(path.join(here, 'dist'), { recursive: true, force: true });
 cpSync(path.join(root, 'dist', 'wasm'), path.join(here, 'dist', 'wasm'), { recursive: true });
 copyFileSync(built, path.join(here, 'dist', 'cli.js'));
+copyFileSync(path.join(root, 'dist', 'index-worker.js'), path.join(here, 'dist', 'index-worker.js'));
 copyFileSync(path.join(root, 'LICENSE'), path.join(here, 'LICENSE'));

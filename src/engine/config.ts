@@ -8,6 +8,8 @@ export interface EngineConfig {
   readonly home: string;
   readonly maxFileBytes: number;
   readonly maxFiles: number;
+  /** Worker threads that parse and chunk files (BATON_INDEX_WORKERS); undefined: one per core but one. */
+  readonly indexWorkers?: number | undefined;
   readonly embedding?: { readonly baseUrl: string; readonly model: string; readonly apiKey?: string } | undefined;
 }
 
@@ -31,6 +33,15 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
+/** BATON_INDEX_WORKERS: 0 parses in the main thread, 1–64 worker threads; unset: the default. */
+function workerCount(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.BATON_INDEX_WORKERS?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 64) throw new UserError(`BATON_INDEX_WORKERS must be a whole number from 0 to 64, got "${raw}".`);
+  return value;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const home = homeFromEnv(env);
   const baseUrl = env.BATON_EMBEDDING_BASE_URL?.trim();
@@ -42,6 +53,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
     home,
     maxFileBytes: positiveInteger(env, 'BATON_MAX_FILE_BYTES', DEFAULT_MAX_FILE_BYTES),
     maxFiles: positiveInteger(env, 'BATON_MAX_FILES', DEFAULT_MAX_FILES),
+    indexWorkers: workerCount(env),
     embedding: baseUrl && model ? { baseUrl, model, ...(apiKey ? { apiKey } : {}) } : undefined,
   };
 }

@@ -1,4 +1,4 @@
-import { Chunker } from './chunk/chunker.ts';
+import { createDeriver, defaultWorkerCount, type Deriver } from './indexing/derive-pool.ts';
 import type { EngineConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { OpenAiEmbedder } from './embed/openai-embedder.ts';
@@ -17,7 +17,11 @@ import { BATON_VERSION } from '../protocol/version.ts';
 
 export interface EngineOptions {
   readonly store?: IndexStore;
-  readonly chunker?: Chunker;
+  /**
+   * Worker threads that parse and chunk (default: BATON_INDEX_WORKERS, else one per core but one);
+   * 0 parses in this thread. `symbols: false` skips the symbol table (to measure its cost).
+   */
+  readonly indexing?: { readonly workers?: number; readonly symbols?: boolean };
   readonly embedder?: Embedder;
   readonly hooks?: IndexHooks;
   /** This process is the only writer of its BATON_HOME: writes are not fenced. */
@@ -44,6 +48,7 @@ export class Engine {
   readonly symbols: SymbolLookup;
   readonly config: EngineConfig;
   private readonly runs: IndexRuns;
+  private readonly deriver: Deriver;
   private readonly searcher: Searcher;
 
   /**
@@ -53,6 +58,7 @@ export class Engine {
    */
   constructor(config: EngineConfig, options: EngineOptions = {}) {
     this.config = config;
+    this.deriver = createDeriver({ workers: options.indexing?.workers ?? config.indexWorkers ?? defaultWorkerCount(), symbols: options.indexing?.symbols });
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
     if (options.soleWriter) this.becomeWriter(SOLE_WRITER, 0);
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
@@ -61,7 +67,7 @@ export class Engine {
     this.runs = new IndexRuns({
       store: this.store,
       config,
-      chunker: options.chunker ?? new Chunker(),
+      deriver: this.deriver,
       embedder,
       onContentChanged: (codebaseId) => this.searcher.forget(codebaseId),
       hooks: options.hooks,
@@ -81,6 +87,7 @@ export class Engine {
 
   close(): void {
     this.runs.abortAll();
+    void this.deriver.close();
     this.store.close();
   }
 

@@ -76,6 +76,7 @@ export const refreshResultSchema = z.object({
   // Protocol 2; a leader of protocol 1 does not send them.
   unreadable: z.number().optional(),
   vanished: z.number().optional(),
+  failed: z.number().optional(),
   deferred: z.enum(['as-run', 'after-run']).optional(),
 });
 

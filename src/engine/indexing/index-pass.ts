@@ -1,18 +1,18 @@
-import type { Chunker } from '../chunk/chunker.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { extensionOf } from '../languages.ts';
-import { prepareChunk } from './prepare.ts';
 import type { IndexProgress } from '../progress.ts';
 import { currentFormat, isCurrentFormat, type IndexFormat } from './index-format.ts';
-import { isTransientSkip, readFileContent, type FileContent, type SkipReason } from '../scan/file-content.ts';
+import type { SkipReason } from '../scan/file-content.ts';
 import type { ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from '../store/index-store.ts';
-import { roleOfFile } from '../roles/file-role.ts';
+import type { Deriver } from './derive-pool.ts';
+import type { DerivedFile } from './file-derivation.ts';
 import { pathTerms } from '../tokenize.ts';
 
 export interface IndexerDeps {
   readonly store: IndexStore;
-  readonly chunker: Chunker;
+  /** Reads and chunks files: worker threads, or this thread. */
+  readonly deriver: Deriver;
   readonly embedder?: Embedder | undefined;
   readonly maxFileBytes: number;
   /** Called after each committed batch of a full run (a test holds the run there). */
@@ -31,15 +31,19 @@ export interface RunCounts {
   unreadable: number;
   /** Files that vanished or stopped being regular files since the scan: removed from the index. */
   vanished: number;
+  /** Files whose parsing failed (the worker thread died): left as they were, tried again next run. */
+  failed: number;
 }
 
-/** A batch is written when it holds this many files, this much text, or has waited this long. */
+/**
+ * A batch is written when it holds this many files, this much text, or has
+ * waited this long. Writing is synchronous, in the thread that answers the
+ * election and MCP: half a megabyte of text is a transaction of some 20 ms.
+ */
 const BATCH_MAX_FILES = 200;
-const BATCH_MAX_CHARS = 2_000_000;
+const BATCH_MAX_CHARS = 500_000;
 const BATCH_MAX_MS = 250;
 const DELETE_BATCH = 500;
-/** Files read ahead while the current one is parsed, so the disk and the parser overlap. */
-const READ_AHEAD = 8;
 const EMBED_BATCH = 128;
 
 /**
@@ -55,7 +59,8 @@ export class IndexPass {
   private readonly codebase: CodebaseRecord;
   private readonly signal: AbortSignal;
   private readonly onProgress: (progress: IndexProgress) => void;
-  private readonly counts: RunCounts = { changed: 0, unchanged: 0, deleted: 0, skipped: 0, unreadable: 0, vanished: 0 };
+  private readonly counts: RunCounts = { changed: 0, unchanged: 0, deleted: 0, skipped: 0, unreadable: 0, vanished: 0, failed: 0 };
+  private readonly failures: string[] = [];
   private batch: FileUpdate[] = [];
   /** Files found gone during this batch, deleted with it. */
   private batchGone: string[] = [];
@@ -91,10 +96,11 @@ export class IndexPass {
     const stored = this.deps.store.contents.storedFiles(this.codebase.id);
     this.total = files.length;
     this.deps.store.codebases.setProgress(this.codebase.id, this.total, 0);
-    const reads = new ReadAhead(files.filter((file) => !this.isUpToDate(file, stored.get(file.path))), this.deps.maxFileBytes);
+    const toDerive = files.filter((file) => !this.isUpToDate(file, stored.get(file.path)));
+    const derivations = new DeriveAhead(toDerive, (file) => this.derive(file, stored.get(file.path)), this.deps.deriver.parallelism);
     for (const file of files) {
       this.signal.throwIfAborted();
-      await this.syncFile(file, stored.get(file.path), reads);
+      await this.syncFile(file, stored.get(file.path), derivations);
       stored.delete(file.path);
       this.processed++;
       if (this.batchIsFull()) {
@@ -124,41 +130,65 @@ export class IndexPass {
     return this.counts;
   }
 
-  private async syncFile(file: ScannedFile, previous: StoredFile | undefined, reads?: ReadAhead): Promise<void> {
+  private async syncFile(file: ScannedFile, previous: StoredFile | undefined, derivations?: DeriveAhead): Promise<void> {
     if (this.isUpToDate(file, previous)) {
       this.counts.unchanged++;
       return;
     }
-    const content = await (reads ? reads.take(file) : readFileContent(file.absolutePath, this.deps.maxFileBytes));
-    if (content.kind === 'skipped' && isTransientSkip(content.reason)) {
-      this.noteTransient(file, previous, content.reason);
+    let derived: DerivedFile;
+    try {
+      derived = await (derivations ? derivations.take(file) : this.derive(file, previous));
+    } catch (error) {
+      // The file's own failure (its worker died on it): it keeps what was indexed and is tried again next run.
+      this.counts.failed++;
+      if (this.failures.length < 5) this.failures.push((error as Error).message);
+      return;
+    }
+    if (derived.kind === 'transient') {
+      this.noteTransient(file, previous, derived.reason);
       return;
     }
     const base = {
       path: file.path,
       size: file.size,
       mtimeMs: file.mtimeMs,
-      hash: content.hash,
+      hash: derived.hash,
       language: file.language.id,
-      role: roleOfFile(file.path, content.kind === 'text' ? content.text : undefined),
+      role: derived.role,
       pathTerms: pathTerms(file.path),
       extension: extensionOf(file.path).slice(1),
       formatVersion: this.format.version,
       formatOptions: this.format.options,
     };
-    if (previous && content.hash !== '' && previous.hash === content.hash && this.isCurrent(previous)) {
+    if (derived.kind === 'same') {
       this.counts.unchanged++;
       this.add({ ...base, chunks: null }, 0);
       return;
     }
-    if (content.kind === 'skipped') {
+    if (derived.kind === 'skipped') {
       this.counts.skipped++;
       this.add({ ...base, chunks: [] }, 0);
       return;
     }
-    const { chunks, symbols } = await this.deps.chunker.chunkAndExtract(content.text, file.language, this.codebase.settings.splitter);
     this.counts.changed++;
-    this.add({ ...base, chunks: chunks.map(prepareChunk), symbols }, content.text.length);
+    this.add({ ...base, chunks: derived.chunks, symbols: derived.symbols }, derived.chars);
+  }
+
+  /** The first few reasons files failed, for the run's summary. */
+  get failureReasons(): readonly string[] {
+    return this.failures;
+  }
+
+  private derive(file: ScannedFile, previous: StoredFile | undefined): Promise<DerivedFile> {
+    return this.deps.deriver.derive({
+      absolutePath: file.absolutePath,
+      path: file.path,
+      language: file.language,
+      splitter: this.codebase.settings.splitter,
+      maxBytes: this.deps.maxFileBytes,
+      // Same content as stored, chunked the way this run would: only size and mtime move.
+      unchangedIfHash: previous && this.isCurrent(previous) && previous.hash !== '' ? previous.hash : undefined,
+    });
   }
 
   /** Whether the stored file can stay as it is: same size and mtime, chunked the way this run would. */
@@ -264,25 +294,33 @@ function sameSizeAndTime(file: ScannedFile, previous: StoredFile): boolean {
   return previous.size === file.size && previous.mtimeMs === file.mtimeMs;
 }
 
-/** Reads the files to process in order, keeping READ_AHEAD reads in flight ahead of the consumer. */
-class ReadAhead {
+/**
+ * Derives the files to process in order, keeping up to `window` derivations
+ * in flight ahead of the consumer: the worker threads never wait for the
+ * writer, and no more than `window` files' results are held at once.
+ */
+class DeriveAhead {
   private readonly files: readonly ScannedFile[];
-  private readonly maxBytes: number;
-  private readonly pending = new Map<string, Promise<FileContent>>();
+  private readonly start: (file: ScannedFile) => Promise<DerivedFile>;
+  private readonly window: number;
+  private readonly pending = new Map<string, Promise<DerivedFile>>();
   private next = 0;
 
-  constructor(files: readonly ScannedFile[], maxBytes: number) {
+  constructor(files: readonly ScannedFile[], start: (file: ScannedFile) => Promise<DerivedFile>, window: number) {
     this.files = files;
-    this.maxBytes = maxBytes;
+    this.start = start;
+    this.window = Math.max(1, window);
   }
 
-  take(file: ScannedFile): Promise<FileContent> {
-    while (this.next < this.files.length && this.pending.size < READ_AHEAD) {
+  take(file: ScannedFile): Promise<DerivedFile> {
+    while (this.next < this.files.length && this.pending.size < this.window) {
       const ahead = this.files[this.next++]!;
-      this.pending.set(ahead.path, readFileContent(ahead.absolutePath, this.maxBytes));
+      const derivation = this.start(ahead);
+      derivation.catch(() => undefined); // consumed by take(); a failure must not go unhandled before that
+      this.pending.set(ahead.path, derivation);
     }
-    const read = this.pending.get(file.path) ?? readFileContent(file.absolutePath, this.maxBytes);
+    const derivation = this.pending.get(file.path) ?? this.start(file);
     this.pending.delete(file.path);
-    return read;
+    return derivation;
   }
 }

@@ -1,7 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
-import type { Chunker } from '../chunk/chunker.ts';
 import { resolveCodebase } from '../codebase-lookup.ts';
 import type { EngineConfig } from '../config.ts';
 import type { Embedder } from '../embed/embedder.ts';
@@ -12,6 +11,7 @@ import type { IndexProgress } from '../progress.ts';
 import { isIndexablePath, scanCodebase, type ScanResult, type ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, IndexSettings, IndexStore } from '../store/index-store.ts';
 import { currentFormat } from './index-format.ts';
+import type { Deriver } from './derive-pool.ts';
 import { IndexPass, type IndexerDeps, type RunCounts } from './index-pass.ts';
 import { describeRun, overLimitMessage } from './run-messages.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -43,7 +43,7 @@ export type RefreshOutcome = RunCounts & {
   readonly deferred?: 'as-run' | 'after-run';
 };
 
-const NO_COUNTS: RunCounts = { changed: 0, unchanged: 0, deleted: 0, skipped: 0, unreadable: 0, vanished: 0 };
+const NO_COUNTS: RunCounts = { changed: 0, unchanged: 0, deleted: 0, skipped: 0, unreadable: 0, vanished: 0, failed: 0 };
 
 /** Rows deleted per transaction when a codebase is cleared: a few milliseconds each. */
 const DELETE_BATCH_ROWS = 5000;
@@ -79,7 +79,7 @@ export interface IndexHooks {
 export interface IndexRunsOptions {
   readonly store: IndexStore;
   readonly config: EngineConfig;
-  readonly chunker: Chunker;
+  readonly deriver: Deriver;
   readonly embedder: Embedder | undefined;
   /** Called when a codebase's chunks changed, so that caches of its vectors are dropped. */
   readonly onContentChanged: (codebaseId: number) => void;
@@ -108,7 +108,7 @@ export class IndexRuns {
     this.hooks = options.hooks ?? {};
     this.deps = {
       store: options.store,
-      chunker: options.chunker,
+      deriver: options.deriver,
       embedder: options.embedder,
       maxFileBytes: options.config.maxFileBytes,
       afterBatch: options.hooks?.afterBatch,

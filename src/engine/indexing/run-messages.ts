@@ -12,6 +12,7 @@ export function describeRun(counts: RunCounts, scan: ScanResult): string {
   const unreadable = counts.unreadable + scan.skips.unreadable;
   if (unreadable) parts.push(`${unreadable} unreadable (tried again on the next index)`);
   if (counts.vanished) parts.push(`${counts.vanished} vanished or stopped being regular files during the run (removed)`);
+  if (counts.failed) parts.push(`${counts.failed} could not be parsed (tried again on the next index)`);
   const excluded = exclusionSummary(scan.exclusions);
   return excluded ? `${parts.join(', ')}; ${excluded}` : parts.join(', ');
 }

@@ -6,6 +6,12 @@ import type { SymbolTable } from './symbols.ts';
 /** A file's format version, when its writer recorded itself in `writers`; 0 (redo it) when an older Baton wrote it. */
 const TRUSTED_FORMAT = 'CASE WHEN w.epoch IS NULL THEN 0 ELSE f.format_version END';
 
+/** How a batch changes a codebase's file and chunk counts. */
+interface CountChange {
+  files: number;
+  chunks: number;
+}
+
 /** The files and chunks of each codebase, with their search terms and symbols: written in atomic batches. */
 export class ContentTable {
   private readonly connection: StoreConnection;
@@ -46,9 +52,13 @@ export class ContentTable {
     const fts = ftsTableName(codebaseId);
     this.connection.transaction(() => {
       if (updates.some((update) => update.symbols)) this.symbols.prepare(codebaseId);
-      for (const path of deletedPaths) this.deleteFile(codebaseId, fts, path);
-      for (const update of updates) this.writeFile(codebaseId, fts, update);
-      this.refreshCounts(codebaseId);
+      const change = { files: 0, chunks: 0 };
+      for (const path of deletedPaths) this.deleteFile(codebaseId, fts, path, change);
+      for (const update of updates) this.writeFile(codebaseId, fts, update, change);
+      // Counted as the rows change: counting every row again after each batch grew with the codebase.
+      this.connection
+        .statement('UPDATE codebases SET file_count = file_count + ?, chunk_count = chunk_count + ? WHERE id = ?')
+        .run(change.files, change.chunks, codebaseId);
       // Every batch moves the codebase's version: other processes' caches of its terms and vectors key on it.
       this.connection.statement(`UPDATE codebases SET ${BUMP_VERSION} WHERE id = ?`).run(Date.now(), codebaseId);
       if (progress) {
@@ -93,17 +103,19 @@ export class ContentTable {
       .run(codebaseId);
   }
 
-  private writeFile(codebaseId: number, fts: string, update: FileUpdate): void {
+  private writeFile(codebaseId: number, fts: string, update: FileUpdate, change: CountChange): void {
     const { connection } = this;
     const epoch = connection.writerEpoch;
-    const existing = connection.statement('SELECT id FROM files WHERE codebase_id = ? AND path = ?').get(codebaseId, update.path) as
-      | { id: number }
+    const existing = connection.statement('SELECT id, chunk_count FROM files WHERE codebase_id = ? AND path = ?').get(codebaseId, update.path) as
+      | { id: number; chunk_count: number }
       | undefined;
     if (update.chunks === null) {
       if (existing) connection.statement('UPDATE files SET size = ?, mtime_ms = ?, writer_epoch = ? WHERE id = ?').run(update.size, update.mtimeMs, epoch, existing.id);
       return;
     }
     let fileId: number;
+    change.chunks += update.chunks.length - (existing?.chunk_count ?? 0);
+    if (!existing) change.files++;
     if (existing) {
       this.deleteChunksOf(fts, existing.id);
       connection
@@ -129,9 +141,13 @@ export class ContentTable {
     this.symbols.replaceFile(codebaseId, fileId, update.role, update.hash, update.symbols, existing !== undefined);
   }
 
-  private deleteFile(codebaseId: number, fts: string, path: string): void {
-    const existing = this.connection.statement('SELECT id FROM files WHERE codebase_id = ? AND path = ?').get(codebaseId, path) as { id: number } | undefined;
+  private deleteFile(codebaseId: number, fts: string, path: string, change: CountChange): void {
+    const existing = this.connection.statement('SELECT id, chunk_count FROM files WHERE codebase_id = ? AND path = ?').get(codebaseId, path) as
+      | { id: number; chunk_count: number }
+      | undefined;
     if (!existing) return;
+    change.files--;
+    change.chunks -= existing.chunk_count;
     this.deleteChunksOf(fts, existing.id);
     this.symbols.deleteFile(codebaseId, existing.id);
     this.connection.statement('DELETE FROM files WHERE id = ?').run(existing.id);

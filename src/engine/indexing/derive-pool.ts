@@ -1,0 +1,179 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Chunker } from '../chunk/chunker.ts';
+import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messages.ts';
+import { deriveFile, type DeriveRequest, type DerivedFile } from './file-derivation.ts';
+
+/** Derives files, in this thread or in worker threads. */
+export interface Deriver {
+  derive(request: DeriveRequest): Promise<DerivedFile>;
+  /** How many derivations may usefully be in flight at once (the caller's window). */
+  readonly parallelism: number;
+  close(): Promise<void>;
+}
+
+/** A worker thread died while it derived this file: the file fails, the run goes on. */
+export class DeriveFailedError extends Error {
+  override readonly name = 'DeriveFailedError';
+}
+
+/** Workers of a pool that had nothing to do for this long end, and their grammars' memory goes with them. */
+const IDLE_MS = 15_000;
+/** Files queued at one worker: enough that it never waits for the next one. */
+const PER_WORKER_IN_FLIGHT = 3;
+
+/**
+ * The default pool size: one worker thread per core but one, which is left
+ * to the thread that writes the index and answers the election, IPC and MCP.
+ * A one-core machine still gets one worker: the main thread must stay free.
+ */
+export function defaultWorkerCount(): number {
+  return Math.max(1, os.availableParallelism() - 1);
+}
+
+export interface DeriverOptions {
+  /** Worker threads; 0 derives in this thread. */
+  readonly workers: number;
+  /** Extract symbols (default true); off only to measure what they cost. */
+  readonly symbols?: boolean;
+}
+
+/** A pool of worker threads, or this thread for 0 workers. */
+export function createDeriver(options: DeriverOptions): Deriver {
+  const symbols = options.symbols ?? true;
+  return options.workers === 0 ? new InThreadDeriver(new Chunker({ symbols })) : new DerivePool(options.workers, symbols);
+}
+
+/** Derives in the calling thread: tests, and machines where threads are unwanted (BATON_INDEX_WORKERS=0). */
+class InThreadDeriver implements Deriver {
+  readonly parallelism = 8; // reads overlap the parse, as the read-ahead did
+  private readonly chunker: Chunker;
+
+  constructor(chunker: Chunker) {
+    this.chunker = chunker;
+  }
+
+  derive(request: DeriveRequest): Promise<DerivedFile> {
+    return deriveFile(this.chunker, request);
+  }
+
+  async close(): Promise<void> {}
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly inFlight: Map<number, { request: DeriveRequest; resolve: (file: DerivedFile) => void; reject: (error: Error) => void }>;
+  ended: boolean;
+}
+
+/**
+ * Worker threads that derive files. Workers start on demand (a follower,
+ * which never indexes, starts none), take the next file as soon as they have
+ * room, and end after IDLE_MS without work. A worker that dies fails only
+ * the files it held; the next request starts a new one.
+ */
+class DerivePool implements Deriver {
+  readonly parallelism: number;
+  private readonly size: number;
+  private readonly workers: PoolWorker[] = [];
+  private readonly symbols: boolean;
+  private nextId = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(size: number, symbols: boolean) {
+    this.size = size;
+    this.symbols = symbols;
+    this.parallelism = size * PER_WORKER_IN_FLIGHT;
+  }
+
+  derive(request: DeriveRequest): Promise<DerivedFile> {
+    clearTimeout(this.idleTimer);
+    const target = this.pickWorker();
+    const id = this.nextId++;
+    return new Promise<DerivedFile>((resolve, reject) => {
+      target.inFlight.set(id, { request, resolve, reject });
+      // While it holds work the worker keeps the process alive (a CLI run awaits it); idle, it does not.
+      target.worker.ref();
+      target.worker.postMessage({ id, request } satisfies WorkerRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    await Promise.all(this.workers.splice(0).map((entry) => this.end(entry)));
+  }
+
+  /** The least busy worker, starting a new one while the pool is below its size and every worker is busy. */
+  private pickWorker(): PoolWorker {
+    const idlest = this.workers.reduce<PoolWorker | undefined>((best, entry) => (!best || entry.inFlight.size < best.inFlight.size ? entry : best), undefined);
+    if (idlest && (idlest.inFlight.size === 0 || this.workers.length >= this.size)) return idlest;
+    return this.startWorker();
+  }
+
+  private startWorker(): PoolWorker {
+    const worker = new Worker(workerScript(), { env: process.env, workerData: { symbols: this.symbols } satisfies WorkerSettings });
+    const entry: PoolWorker = { worker, inFlight: new Map(), ended: false };
+    worker.on('message', (reply: WorkerReply) => this.onReply(entry, reply));
+    worker.on('error', (error) => this.onDeath(entry, `its thread failed (${error.message})`));
+    worker.on('exit', (code) => this.onDeath(entry, `its thread exited (code ${code})`));
+    // The pool must never keep a process alive that has nothing else to do.
+    worker.unref();
+    this.workers.push(entry);
+    return entry;
+  }
+
+  private onReply(entry: PoolWorker, reply: WorkerReply): void {
+    const pending = entry.inFlight.get(reply.id);
+    if (!pending) return;
+    entry.inFlight.delete(reply.id);
+    if (entry.inFlight.size === 0) entry.worker.unref();
+    if ('error' in reply) pending.reject(new Error(reply.error));
+    else pending.resolve(reply.result);
+    this.armIdleTimer();
+  }
+
+  /**
+   * A worker works on its files one at a time, in the order sent: the oldest
+   * it still held is the one it died on, which fails; the others are sent
+   * again, to another worker.
+   */
+  private onDeath(entry: PoolWorker, how: string): void {
+    if (entry.ended) return;
+    entry.ended = true;
+    const index = this.workers.indexOf(entry);
+    if (index !== -1) this.workers.splice(index, 1);
+    const held = [...entry.inFlight.values()];
+    entry.inFlight.clear();
+    const [current, ...waiting] = held;
+    current?.reject(new DeriveFailedError(`${current.request.path} could not be parsed: ${how}`));
+    for (const { request, resolve, reject } of waiting) this.derive(request).then(resolve, reject);
+  }
+
+  /** Once nothing is in flight anywhere, idle workers end after IDLE_MS. */
+  private armIdleTimer(): void {
+    if (this.workers.some((entry) => entry.inFlight.size > 0)) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.close(), IDLE_MS);
+    this.idleTimer.unref();
+  }
+
+  private async end(entry: PoolWorker): Promise<void> {
+    entry.ended = true;
+    for (const { request, reject } of entry.inFlight.values()) reject(new DeriveFailedError(`${request.path} was not parsed: the pool closed`));
+    entry.inFlight.clear();
+    await entry.worker.terminate();
+  }
+}
+
+/**
+ * The worker's entry: `index-worker.js` next to the bundle in a build
+ * (esbuild.mjs makes it), else the source file next to this one.
+ */
+function workerScript(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const bundled = path.join(here, 'index-worker.js');
+  return existsSync(bundled) ? bundled : path.join(here, 'derive-worker.ts');
+}

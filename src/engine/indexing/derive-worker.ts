@@ -1,0 +1,31 @@
+/**
+ * A worker thread of the derive pool: it derives files (read, parse, chunk,
+ * tokenize, extract symbols) and sends the results back, so the thread that
+ * runs the election, IPC and MCP only writes them. It loads its own
+ * tree-sitter runtime and grammars, on first use, and they go with it when
+ * the pool lets an idle worker end.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Chunker } from '../chunk/chunker.ts';
+import { errorMessage } from '../errors.ts';
+import { deriveFile } from './file-derivation.ts';
+import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messages.ts';
+
+const port = parentPort;
+if (!port) throw new Error('derive-worker.ts runs as a worker thread of the derive pool');
+const chunker = new Chunker({ symbols: (workerData as WorkerSettings).symbols });
+// A test makes a worker die in the middle of one file, to check that the run survives it.
+const crashOn = process.env.BATON_TEST_WORKER_CRASH_ON;
+
+// One file at a time, in the order sent: when the thread dies, the pool knows which file it was on.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: WorkerRequest) => {
+  queue = queue.then(async () => {
+    if (crashOn && message.request.path === crashOn) process.exit(70);
+    try {
+      port.postMessage({ id: message.id, result: await deriveFile(chunker, message.request) } satisfies WorkerReply);
+    } catch (error) {
+      port.postMessage({ id: message.id, error: errorMessage(error) } satisfies WorkerReply);
+    }
+  });
+});
