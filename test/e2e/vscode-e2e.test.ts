@@ -255,7 +255,7 @@ async function copiedConfigurationAnswers(window: Workbench): Promise<void> {
   const started = Date.now();
   await client.connect(transport);
   try {
-    assert.equal((await client.listTools()).tools.length, 4);
+    assert.equal((await client.listTools()).tools.length, 7);
     const status = (await client.callTool({ name: 'get_indexing_status', arguments: { path: folderB } })) as CallToolResult;
     assert.equal((status.structuredContent as { status: string }).status, 'indexed', 'the shared index');
     figures.copiedConfigurationToolsListMs = Date.now() - started;
