@@ -60,12 +60,25 @@ function termsOfIdentifier(identifier: string): string[] {
   return terms;
 }
 
+/**
+ * Each identifier's terms, joined, for the identifiers of one file: a file
+ * repeats its identifiers many times. Kept for one file only: its keys are
+ * slices of the file's text and would keep that text alive.
+ */
+export type TermCache = Map<string, string>;
+
 /** The terms stored for a piece of text, as one space-separated string for FTS5. */
-export function indexTerms(text: string): string {
+export function indexTerms(text: string, cache?: TermCache): string {
   const out: string[] = [];
   IDENTIFIER.lastIndex = 0;
   for (let match = IDENTIFIER.exec(text); match !== null; match = IDENTIFIER.exec(text)) {
-    for (const term of termsOfIdentifier(match[0])) out.push(term);
+    const identifier = match[0];
+    let terms = cache?.get(identifier);
+    if (terms === undefined) {
+      terms = termsOfIdentifier(identifier).join(' ');
+      cache?.set(identifier, terms);
+    }
+    if (terms !== '') out.push(terms);
   }
   return out.join(' ');
 }

@@ -8,7 +8,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker } from '../chunk/chunker.ts';
 import { errorMessage } from '../errors.ts';
-import { deriveFile } from './file-derivation.ts';
+import { readFileContent } from '../scan/file-content.ts';
+import { deriveContent } from './file-derivation.ts';
 import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messages.ts';
 
 const port = parentPort;
@@ -17,13 +18,18 @@ const chunker = new Chunker({ symbols: (workerData as WorkerSettings).symbols })
 // A test makes a worker die in the middle of one file, to check that the run survives it.
 const crashOn = process.env.BATON_TEST_WORKER_CRASH_ON;
 
-// One file at a time, in the order sent: when the thread dies, the pool knows which file it was on.
+// Files are read as soon as they arrive (the disk waits overlap the parsing), and parsed one
+// at a time in the order sent: when the thread dies, the pool knows which file it was on.
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: WorkerRequest) => {
+  const { request } = message;
+  const read = readFileContent(request.absolutePath, request.maxBytes);
+  read.catch(() => undefined); // awaited below, in turn
   queue = queue.then(async () => {
-    if (crashOn && message.request.path === crashOn) process.exit(70);
     try {
-      port.postMessage({ id: message.id, result: await deriveFile(chunker, message.request) } satisfies WorkerReply);
+      const content = await read;
+      if (crashOn && request.path === crashOn) process.exit(70);
+      port.postMessage({ id: message.id, result: await deriveContent(chunker, request, content) } satisfies WorkerReply);
     } catch (error) {
       port.postMessage({ id: message.id, error: errorMessage(error) } satisfies WorkerReply);
     }

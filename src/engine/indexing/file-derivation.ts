@@ -2,9 +2,10 @@ import type { SplitterKind } from '../chunk/chunk.ts';
 import type { Chunker } from '../chunk/chunker.ts';
 import type { LanguageInfo } from '../languages.ts';
 import { roleOfFile } from '../roles/file-role.ts';
-import { isTransientSkip, readFileContent, type SkipReason } from '../scan/file-content.ts';
+import { isTransientSkip, readFileContent, type FileContent, type SkipReason } from '../scan/file-content.ts';
 import type { PreparedChunk } from '../store/index-store.ts';
 import type { FileSymbols } from '../symbols/symbol.ts';
+import type { TermCache } from '../tokenize.ts';
 import type { FileRole } from '../../protocol/roles.ts';
 import { prepareChunk } from './prepare.ts';
 
@@ -44,11 +45,16 @@ export type DerivedFile =
 
 /** Reads, chunks, tokenizes and extracts one file: the CPU-heavy part of indexing. */
 export async function deriveFile(chunker: Chunker, request: DeriveRequest): Promise<DerivedFile> {
-  const content = await readFileContent(request.absolutePath, request.maxBytes);
+  return deriveContent(chunker, request, await readFileContent(request.absolutePath, request.maxBytes));
+}
+
+/** The same, for content already read (a worker reads the next files while it parses this one). */
+export async function deriveContent(chunker: Chunker, request: DeriveRequest, content: FileContent): Promise<DerivedFile> {
   if (content.kind === 'skipped' && isTransientSkip(content.reason)) return { kind: 'transient', reason: content.reason };
   const role = roleOfFile(request.path, content.kind === 'text' ? content.text : undefined);
   if (request.unchangedIfHash !== undefined && content.hash !== '' && content.hash === request.unchangedIfHash) return { kind: 'same', hash: content.hash, role };
   if (content.kind === 'skipped') return { kind: 'skipped', hash: content.hash, role };
   const { chunks, symbols } = await chunker.chunkAndExtract(content.text, request.language, request.splitter);
-  return { kind: 'text', hash: content.hash, role, chars: content.text.length, chunks: chunks.map(prepareChunk), symbols };
+  const terms: TermCache = new Map();
+  return { kind: 'text', hash: content.hash, role, chars: content.text.length, chunks: chunks.map((chunk) => prepareChunk(chunk, terms)), symbols };
 }
