@@ -21,7 +21,7 @@ import { buildCorpus, corpusFiles, ensureExtraDeps, type Corpus } from './corpus
 import { indexInChildProcess, type IndexRun } from './index-process.ts';
 import { IDENTIFIER_QUERIES, NATURAL_LANGUAGE_QUERIES } from './queries.ts';
 import { QUALITY_QUESTIONS, WordCountBaseline, filesInOrder, firstHitRank, score } from './quality.ts';
-import { RIPGREP_MISSING, ripgrepVersion, runRipgrep } from './ripgrep.ts';
+import { RIPGREP_MISSING, ensureRipgrep, runRipgrep } from './ripgrep.ts';
 import { count, mb, median, ms, percent, percentile, round, timed } from './stats.ts';
 import { symbolsBench } from './symbols-bench.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../src/engine/config.ts';
@@ -71,7 +71,7 @@ function positiveEnv(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  const rg = ripgrepVersion();
+  const rg = ensureRipgrep(progress);
   if (!rg) progress(RIPGREP_MISSING);
 
   // ── corpus ───────────────────────────────────────────────────────────────

@@ -7,6 +7,21 @@ export function ripgrepVersion(): string | undefined {
   return result.stdout.split('\n')[0];
 }
 
+/**
+ * ripgrep's version, installing it first from Debian's packages when it is
+ * missing and this process may (root with apt-get): the comparison is part
+ * of the benchmark, not an optional extra. Undefined when it cannot be had.
+ */
+export function ensureRipgrep(progress: (line: string) => void): string | undefined {
+  const installed = ripgrepVersion();
+  if (installed || process.getuid?.() !== 0 || spawnSync('apt-get', ['--version']).status !== 0) return installed;
+  progress('installing ripgrep (apt-get install ripgrep) for the comparison…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', 'ripgrep'], { stdio: 'ignore', env });
+  return ripgrepVersion();
+}
+
 export const RIPGREP_MISSING = 'ripgrep (rg) is not installed: the ripgrep comparison is skipped. Install it with `apt-get install ripgrep` (Debian/Ubuntu).';
 
 /**

@@ -2,13 +2,10 @@
  * Entry point of `baton`. Checks the Node version before anything loads
  * node:sqlite, so an old Node gets a sentence instead of a stack trace.
  */
-import v8 from 'node:v8';
 import { EXIT_UNSUITABLE_RUNTIME } from '../protocol/server-env.ts';
+import { limitYoungGeneration } from './heap-limits.ts';
 
-// Indexing allocates chunks and drops them at once; V8's default young generation lets the heap
-// grow by a hundred megabytes before it collects. A small one keeps a leader's memory bounded
-// (measured on the bench corpus: peak RSS with two index workers 488 → 396 MB) at little cost.
-v8.setFlagsFromString('--max-semi-space-size=4');
+limitYoungGeneration();
 
 const MINIMUM = [22, 13] as const;
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);

@@ -175,6 +175,7 @@ export class BatonExtension implements vscode.Disposable {
         httpSecret: this.httpSecret,
         logLevel: current.logLevel,
         watch: current.watchEnabled,
+        indexWorkers: current.indexWorkers,
         embedding: current.embeddingBaseUrl ? { baseUrl: current.embeddingBaseUrl, model: current.embeddingModel, apiKey: this.apiKey } : undefined,
       }),
     });

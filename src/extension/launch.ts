@@ -46,6 +46,8 @@ export function serverEnvironment(options: {
   logLevel: string;
   /** The baton.watch.enabled setting (default on: nothing is set, so BATON_WATCH from the user's environment still applies). */
   watch?: boolean | undefined;
+  /** The baton.index.workers setting; null or undefined: the server's default (or BATON_INDEX_WORKERS from the user's environment). */
+  indexWorkers?: number | null | undefined;
   embedding?: { baseUrl: string; model: string; apiKey?: string | undefined } | undefined;
 }): Record<string, string> {
   const env: Record<string, string> = {
@@ -54,6 +56,7 @@ export function serverEnvironment(options: {
     [SERVER_ENV.logLevel]: options.logLevel,
   };
   if (options.watch === false) env[SERVER_ENV.watch] = '0';
+  if (typeof options.indexWorkers === 'number') env[SERVER_ENV.indexWorkers] = String(options.indexWorkers);
   if (options.embedding?.baseUrl && options.embedding.model) {
     env.BATON_EMBEDDING_BASE_URL = options.embedding.baseUrl;
     env.BATON_EMBEDDING_MODEL = options.embedding.model;

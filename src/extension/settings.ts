@@ -12,10 +12,11 @@ export function settings() {
     logLevel: config.get<'error' | 'warn' | 'info'>('server.logLevel', 'info'),
     statusBarEnabled: config.get<boolean>('statusBar.enabled', true),
     watchEnabled: config.get<boolean>('watch.enabled', true),
+    indexWorkers: config.get<number | null>('index.workers', null),
   };
 }
 
 /** Settings whose change needs a server restart (they are part of its environment). */
-export const RESTART_SETTINGS = ['baton.embedding', 'baton.server.nodePath', 'baton.server.logLevel', 'baton.watch.enabled'];
+export const RESTART_SETTINGS = ['baton.embedding', 'baton.server.nodePath', 'baton.server.logLevel', 'baton.watch.enabled', 'baton.index.workers'];
 
 export const API_KEY_SECRET = 'baton.embedding.apiKey';

@@ -11,6 +11,8 @@ export const SERVER_ENV = {
   logLevel: 'BATON_LOG_LEVEL',
   /** "0": the server, when leader, does not watch indexed folders for changes (the baton.watch.enabled setting). */
   watch: 'BATON_WATCH',
+  /** Worker threads that parse files while indexing (the baton.index.workers setting); unset: one per core but one. */
+  indexWorkers: 'BATON_INDEX_WORKERS',
 } as const;
 
 /** Exit code of a server whose runtime cannot run it (no node:sqlite): restarting will not help. */

@@ -77,6 +77,14 @@ test('serverEnvironment turns watching off only when the setting is off', () => 
   assert.ok(!('BATON_WATCH' in serverEnvironment(base)));
 });
 
+test('serverEnvironment passes the index worker count only when the setting holds a number', () => {
+  const base = { label: 'x', httpSecret: 's', logLevel: 'info' };
+  assert.equal(serverEnvironment({ ...base, indexWorkers: 0 }).BATON_INDEX_WORKERS, '0');
+  assert.equal(serverEnvironment({ ...base, indexWorkers: 3 }).BATON_INDEX_WORKERS, '3');
+  assert.ok(!('BATON_INDEX_WORKERS' in serverEnvironment({ ...base, indexWorkers: null })));
+  assert.ok(!('BATON_INDEX_WORKERS' in serverEnvironment(base)));
+});
+
 test('serverEnvironment passes the embedding endpoint only when both base URL and model are set', () => {
   const base = { label: 'w', httpSecret: 's', logLevel: 'info' };
   const keys = (env: Record<string, string>): string[] => Object.keys(env).sort();
