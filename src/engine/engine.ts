@@ -1,4 +1,4 @@
-import { createDeriver, defaultWorkerCount, type Deriver } from './indexing/derive-pool.ts';
+import { createDeriver, createInThreadDeriver, defaultWorkerCount, type Deriver } from './indexing/derive-pool.ts';
 import type { EngineConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { OpenAiEmbedder } from './embed/openai-embedder.ts';
@@ -58,7 +58,8 @@ export class Engine {
    */
   constructor(config: EngineConfig, options: EngineOptions = {}) {
     this.config = config;
-    this.deriver = createDeriver({ workers: options.indexing?.workers ?? config.indexWorkers ?? defaultWorkerCount(), symbols: options.indexing?.symbols });
+    const workers = options.indexing?.workers ?? config.indexWorkers ?? defaultWorkerCount();
+    this.deriver = createDeriver({ workers, symbols: options.indexing?.symbols });
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
     if (options.soleWriter) this.becomeWriter(SOLE_WRITER, 0);
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
@@ -68,6 +69,7 @@ export class Engine {
       store: this.store,
       config,
       deriver: this.deriver,
+      inThreadDeriver: workers === 0 ? this.deriver : createInThreadDeriver({ symbols: options.indexing?.symbols }),
       embedder,
       onContentChanged: (codebaseId) => this.searcher.forget(codebaseId),
       hooks: options.hooks,

@@ -56,8 +56,12 @@ export interface DeriverOptions {
 
 /** A pool of worker threads, or this thread for 0 workers. */
 export function createDeriver(options: DeriverOptions): Deriver {
-  const symbols = options.symbols ?? true;
-  return options.workers === 0 ? new InThreadDeriver(new Chunker({ symbols })) : new DerivePool(options.workers, symbols);
+  return options.workers === 0 ? createInThreadDeriver(options) : new DerivePool(options.workers, options.symbols ?? true);
+}
+
+/** Derives in this thread, whatever the pool size (an editor's refresh of a small file: see index-runs.ts). */
+export function createInThreadDeriver(options: Pick<DeriverOptions, 'symbols'>): Deriver {
+  return new InThreadDeriver(new Chunker({ symbols: options.symbols ?? true }));
 }
 
 /** Derives in the calling thread: tests, and machines where threads are unwanted (BATON_INDEX_WORKERS=0). */

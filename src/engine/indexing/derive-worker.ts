@@ -15,8 +15,8 @@ import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messag
 const port = parentPort;
 if (!port) throw new Error('derive-worker.ts runs as a worker thread of the derive pool');
 const chunker = new Chunker({ symbols: (workerData as WorkerSettings).symbols });
-// A test makes a worker die in the middle of one file, to check that the run survives it.
-const crashOn = process.env.BATON_TEST_WORKER_CRASH_ON;
+// A test makes a worker die in the middle of some files (comma-separated paths), to check that the run survives it.
+const crashOn = new Set(process.env.BATON_TEST_WORKER_CRASH_ON?.split(',') ?? []);
 
 // Files are read as soon as they arrive (the disk waits overlap the parsing), and parsed one
 // at a time in the order sent: when the thread dies, the pool knows which file it was on.
@@ -28,7 +28,7 @@ port.on('message', (message: WorkerRequest) => {
   queue = queue.then(async () => {
     try {
       const content = await read;
-      if (crashOn && request.path === crashOn) process.exit(70);
+      if (crashOn.has(request.path)) process.exit(70);
       port.postMessage({ id: message.id, result: await deriveContent(chunker, request, content) } satisfies WorkerReply);
     } catch (error) {
       port.postMessage({ id: message.id, error: errorMessage(error) } satisfies WorkerReply);

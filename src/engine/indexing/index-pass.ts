@@ -121,7 +121,7 @@ export class IndexPass {
    * no longer exists, or is no longer indexable, is removed.
    */
   async syncSome(present: readonly ScannedFile[], removed: readonly string[]): Promise<RunCounts> {
-    const stored = this.deps.store.contents.storedFiles(this.codebase.id);
+    const stored = this.deps.store.contents.storedFilesNamed(this.codebase.id, [...present.map((file) => file.path), ...removed]);
     for (const file of present) {
       this.signal.throwIfAborted();
       await this.syncFile(file, stored.get(file.path));

@@ -36,6 +36,8 @@ export interface IndexStarted {
 
 /** Past this many changed files, a refresh becomes an incremental run of the codebase (a size/mtime pass). */
 export const BULK_REFRESH_FILES = 2000;
+/** Files changed in one refresh, in bytes, up to which they are parsed in this thread rather than by the pool. */
+export const SMALL_REFRESH_BYTES = 128 * 1024;
 
 /** How a refresh went: its counts, or where it went when it did not run at once. */
 export type RefreshOutcome = RunCounts & {
@@ -80,6 +82,8 @@ export interface IndexRunsOptions {
   readonly store: IndexStore;
   readonly config: EngineConfig;
   readonly deriver: Deriver;
+  /** Derives in this thread: an editor's refresh of a small file (see SMALL_REFRESH_BYTES). */
+  readonly inThreadDeriver: Deriver;
   readonly embedder: Embedder | undefined;
   /** Called when a codebase's chunks changed, so that caches of its vectors are dropped. */
   readonly onContentChanged: (codebaseId: number) => void;
@@ -95,6 +99,7 @@ export class IndexRuns {
   private readonly store: IndexStore;
   private readonly config: EngineConfig;
   private readonly deps: IndexerDeps;
+  private readonly inThreadDeriver: Deriver;
   private readonly onContentChanged: (codebaseId: number) => void;
   private readonly hooks: IndexHooks;
   private readonly active = new Map<string, ActiveRun>();
@@ -106,6 +111,7 @@ export class IndexRuns {
     this.config = options.config;
     this.onContentChanged = options.onContentChanged;
     this.hooks = options.hooks ?? {};
+    this.inThreadDeriver = options.inThreadDeriver;
     this.deps = {
       store: options.store,
       deriver: options.deriver,
@@ -243,7 +249,7 @@ export class IndexRuns {
     }
     // Read again in the queue: a run that ended meanwhile may have changed the settings.
     const current = this.store.codebases.byId(codebase.id) ?? codebase;
-    const pass = new IndexPass(this.deps, current, new AbortController().signal, () => {});
+    const pass = new IndexPass(this.refreshDeps(present), current, new AbortController().signal, () => {});
     const counts = await pass.syncSome(present, removed);
     // Lexical search already has the change; vectors catch up on the next full run.
     await pass.embedMissing().catch((error: unknown) => this.emit({ ...initialProgress(root, 'embedding'), message: `embedding failed: ${errorMessage(error)}` }));
@@ -251,6 +257,15 @@ export class IndexRuns {
     return counts;
   }
 
+  /**
+   * A save of a file or two is parsed here when small: an idle pool has let
+   * its workers go, and starting one (a thread, the runtime, the grammar)
+   * costs ~150 ms where parsing 100 KB here holds the event loop ~25 ms.
+   */
+  private refreshDeps(present: readonly ScannedFile[]): IndexerDeps {
+    const bytes = present.reduce((sum, file) => sum + file.size, 0);
+    return bytes <= SMALL_REFRESH_BYTES ? { ...this.deps, deriver: this.inThreadDeriver } : this.deps;
+  }
 
   /**
    * Cancels any run on the codebase and deletes its index. Returns what was

@@ -6,6 +6,20 @@ import type { SymbolTable } from './symbols.ts';
 /** A file's format version, when its writer recorded itself in `writers`; 0 (redo it) when an older Baton wrote it. */
 const TRUSTED_FORMAT = 'CASE WHEN w.epoch IS NULL THEN 0 ELSE f.format_version END';
 
+const STORED_FILE_SQL = `SELECT f.id, f.path, f.size, f.mtime_ms, f.hash, ${TRUSTED_FORMAT} AS format_version, f.format_options
+  FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch`;
+
+type StoredFileRow = { id: number; path: string; size: number; mtime_ms: number; hash: string; format_version: number; format_options: string };
+
+function storedFileMap(rows: readonly unknown[]): Map<string, StoredFile> {
+  return new Map(
+    (rows as StoredFileRow[]).map((row) => [
+      row.path,
+      { id: row.id, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash, formatVersion: row.format_version, formatOptions: row.format_options },
+    ]),
+  );
+}
+
 /** How a batch changes a codebase's file and chunk counts. */
 interface CountChange {
   files: number;
@@ -22,17 +36,19 @@ export class ContentTable {
     this.symbols = symbols;
   }
 
+  /** Every stored file of a codebase, by path (a full pass compares the scan against them). */
   storedFiles(codebaseId: number): Map<string, StoredFile> {
-    const rows = this.connection
-      .statement(`SELECT f.id, f.path, f.size, f.mtime_ms, f.hash, ${TRUSTED_FORMAT} AS format_version, f.format_options
-        FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch WHERE f.codebase_id = ?`)
-      .all(codebaseId) as unknown as { id: number; path: string; size: number; mtime_ms: number; hash: string; format_version: number; format_options: string }[];
-    return new Map(
-      rows.map((row) => [
-        row.path,
-        { id: row.id, size: row.size, mtimeMs: row.mtime_ms, hash: row.hash, formatVersion: row.format_version, formatOptions: row.format_options },
-      ]),
-    );
+    return storedFileMap(this.connection.statement(`${STORED_FILE_SQL} WHERE f.codebase_id = ?`).all(codebaseId));
+  }
+
+  /**
+   * The stored files among these paths: an editor's refresh of a few files
+   * looks them up by path (the (codebase_id, path) index) instead of reading
+   * every row of a large codebase.
+   */
+  storedFilesNamed(codebaseId: number, paths: readonly string[]): Map<string, StoredFile> {
+    const statement = this.connection.statement(`${STORED_FILE_SQL} WHERE f.codebase_id = ? AND f.path = ?`);
+    return storedFileMap(paths.flatMap((path) => statement.all(codebaseId, path)));
   }
 
   /** How many files of a codebase were not chunked with this format (version below it, or other options). */
