@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FileRole } from '../../src/protocol/roles.ts';
 import { DEFAULT_DIVERSITY, diversify, pieceContent } from '../../src/engine/search/diversify.ts';
-import { definitionMatch, identifierCandidates, spelledNames } from '../../src/engine/search/identifiers.ts';
+import { definitionMatch, identifierCandidates, nameMatcher, spelledNames } from '../../src/engine/search/identifiers.ts';
 import { analyzeQuery } from '../../src/engine/search/query-analysis.ts';
 import { rolePrior } from '../../src/engine/search/role-prior.ts';
 import { DEFAULT_RANKING, rankFiles, type ScoredChunk } from '../../src/engine/search/scoring.ts';
@@ -28,12 +28,13 @@ test('light stemming meets word forms without touching short words', () => {
 
 test('a defined name the query spells matches fully; one that only shares words, less; others not at all', () => {
   const query = analyzeQuery('preserve custom Accept headers in StreamableHTTPClientTransport');
-  assert.equal(definitionMatch('StreamableHTTPClientTransport send', query.identifiers, query.stems), 1);
-  const partial = definitionMatch('StreamableHTTPServerTransport', query.identifiers, query.stems);
+  const matches = nameMatcher(query.identifiers, query.stems);
+  assert.equal(definitionMatch('StreamableHTTPClientTransport send', matches), 1);
+  const partial = definitionMatch('StreamableHTTPServerTransport', matches);
   assert.ok(partial > 0 && partial < 1, `partial ${partial}`);
-  assert.ok(definitionMatch('acceptHeaders', query.identifiers, query.stems) > partial, 'all parts among the words');
-  assert.equal(definitionMatch('parseConfig', query.identifiers, query.stems), 0);
-  assert.equal(definitionMatch('', query.identifiers, query.stems), 0);
+  assert.ok(definitionMatch('acceptHeaders', matches) > partial, 'all parts among the words');
+  assert.equal(definitionMatch('parseConfig', matches), 0);
+  assert.equal(definitionMatch('', matches), 0);
 });
 
 test('query words ask for roles; "config" does not ask for configuration files', () => {

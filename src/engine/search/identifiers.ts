@@ -66,12 +66,27 @@ export function isIdentifierShaped(word: string): boolean {
   return /[a-z][A-Z]|[A-Z]{2}[a-z]|[_$]|[a-zA-Z][0-9]/.test(word) && /[A-Za-z]/.test(word);
 }
 
+/** How strongly a name matches one query (see nameMatchesQuery), remembered: candidates share names, folders and files. */
+export type NameMatcher = (name: string) => number;
+
+export function nameMatcher(identifiers: ReadonlySet<string>, stems: ReadonlySet<string>): NameMatcher {
+  const known = new Map<string, number>();
+  return (name) => {
+    let strength = known.get(name);
+    if (strength === undefined) {
+      strength = nameMatchesQuery(name, identifiers, stems);
+      known.set(name, strength);
+    }
+    return strength;
+  };
+}
+
 /** How strongly a chunk's defined names match the query, from 0 (no name does) to 1 (one is a name the query spells). */
-export function definitionMatch(symbols: string, identifiers: ReadonlySet<string>, stems: ReadonlySet<string>): number {
+export function definitionMatch(symbols: string, matches: NameMatcher): number {
   if (symbols.length === 0) return 0;
   let best = 0;
   for (const name of symbols.split(' ')) {
-    const strength = nameMatchesQuery(name, identifiers, stems);
+    const strength = matches(name);
     if (strength > best) best = strength;
     if (best === 1) break;
   }

@@ -1,5 +1,5 @@
 import type { ChunkCandidate } from '../store/index-store.ts';
-import { definitionMatch, nameMatchesQuery } from './identifiers.ts';
+import { definitionMatch, nameMatcher, type NameMatcher } from './identifiers.ts';
 import type { AnalyzedQuery } from './query-analysis.ts';
 import type { RolePrior } from './role-prior.ts';
 
@@ -56,17 +56,18 @@ export function lexicalRelevance(candidates: readonly ChunkCandidate[], query: A
   const fileNames = new Map<number, number>();
   const folderNames = new Map<number, number>();
   const relevance = new Map<number, number>();
+  const matches = nameMatcher(query.identifiers, query.stems);
   for (const candidate of candidates) {
     const text = best > 0 ? -candidate.bm25 / best : 0;
-    const definition = definitionMatch(candidate.symbols, query.identifiers, query.stems);
+    const definition = definitionMatch(candidate.symbols, matches);
     let fileName = fileNames.get(candidate.fileId);
     if (fileName === undefined) {
-      fileName = nameMatchesQuery(baseName(candidate.path), query.identifiers, query.stems);
+      fileName = matches(baseName(candidate.path));
       fileNames.set(candidate.fileId, fileName);
     }
     let folderName = folderNames.get(candidate.fileId);
     if (folderName === undefined) {
-      folderName = folderNamed(candidate.path, query);
+      folderName = folderNamed(candidate.path, matches);
       folderNames.set(candidate.fileId, folderName);
     }
     relevance.set(candidate.chunkId, text + weights.definition * definition + weights.fileName * fileName + weights.folderName * folderName);
@@ -107,9 +108,9 @@ function byScore(a: ScoredChunk, b: ScoredChunk): number {
 }
 
 /** 1 when a folder of the path is a name or word of the query, else 0. */
-function folderNamed(path: string, query: AnalyzedQuery): number {
+function folderNamed(path: string, matches: NameMatcher): number {
   const folders = path.split('/').slice(0, -1);
-  for (const folder of folders) if (nameMatchesQuery(folder, query.identifiers, query.stems) >= FOLDER_MATCH) return 1;
+  for (const folder of folders) if (matches(folder) >= FOLDER_MATCH) return 1;
   return 0;
 }
 
