@@ -51,7 +51,8 @@ const CHANGE_TARGETS = [
   'extra-deps/monaco-editor/esm/vs/editor/common/model/textModel.js',
 ];
 
-const TARGETS = { reindexRatio: 0.05, editorMs: 200, searchP95Ms: 30, ripgrepRatio: 10, chunks: 100_000 };
+// Issue 10's targets (2-core machine); the earlier ones were 200 ms, 30 ms and ×10.
+const TARGETS = { reindexRatio: 0.05, editorMs: 50, searchP95Ms: 10, ripgrepRatio: 20, chunks: 100_000 };
 
 function log(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
       const changes = await changeTrials(engine, root);
       log('');
       log('One changed file → searchable (a unique identifier appended to a file, then searched for)');
-      log(`  editor path (refreshFiles + search): ${ms(median(changes.editor))} median of ${changes.editor.length}, p95 ${ms(percentile(changes.editor, 95))} (first, cold: ${ms(changes.editorCold)}) (target ≤ 200 ms: ${verdict(median(changes.editor) <= TARGETS.editorMs)})`);
+      log(`  editor path (refreshFiles + search): ${ms(median(changes.editor))} median of ${changes.editor.length}, p95 ${ms(percentile(changes.editor, 95))} (first, cold: ${ms(changes.editorCold)}) (target ≤ ${TARGETS.editorMs} ms: ${verdict(median(changes.editor) <= TARGETS.editorMs)})`);
       log(`  incremental re-index (startIndex + done + search): ${ms(median(changes.reindex))} median of ${changes.reindex.length}`);
       log(`  found the change every time: ${changes.failures === 0 ? 'yes' : `NO, ${changes.failures} misses`}`);
 
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
       const latency = await searchLatency(engine, root);
       log('');
       log(`Search latency (${latency.queries} queries: ${IDENTIFIER_QUERIES.length} identifiers, ${NATURAL_LANGUAGE_QUERIES.length} questions; limit 10; ${SEARCH_ROUNDS} rounds after a warm-up round)`);
-      log(`  all:         p50 ${ms(latency.all.p50)}, p95 ${ms(latency.all.p95)}, max ${ms(latency.all.max)} (target p95 ≤ 30 ms: ${verdict(latency.all.p95 <= TARGETS.searchP95Ms)}; index ≥ 100,000 chunks: ${verdict(last.chunkCount >= TARGETS.chunks)})`);
+      log(`  all:         p50 ${ms(latency.all.p50)}, p95 ${ms(latency.all.p95)}, max ${ms(latency.all.max)} (target p95 ≤ ${TARGETS.searchP95Ms} ms: ${verdict(latency.all.p95 <= TARGETS.searchP95Ms)}; index ≥ 100,000 chunks: ${verdict(last.chunkCount >= TARGETS.chunks)})`);
       log(`  identifiers: p50 ${ms(latency.identifiers.p50)}, p95 ${ms(latency.identifiers.p95)}`);
       log(`  questions:   p50 ${ms(latency.questions.p50)}, p95 ${ms(latency.questions.p95)}`);
       log(`  warm-up round (first time each query is run): p50 ${ms(latency.cold.p50)}, p95 ${ms(latency.cold.p95)}`);
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
         for (const row of ripgrep.rows) {
           log(`  ${row.query.padEnd(30)} rg ${ms(row.rgMs).padStart(8)} (${String(row.rgFiles).padStart(4)} files)   Baton ${ms(row.batonMs).padStart(8)}   ×${row.ratio.toFixed(1)}`);
         }
-        log(`  median: rg ${ms(ripgrep.rgMedian)}, Baton ${ms(ripgrep.batonMedian)}; rg time / Baton time: median ×${ripgrep.medianRatio.toFixed(1)}, lowest ×${ripgrep.minRatio.toFixed(1)} (target ≥ ×10: ${verdict(ripgrep.medianRatio >= TARGETS.ripgrepRatio)})`);
+        log(`  median: rg ${ms(ripgrep.rgMedian)}, Baton ${ms(ripgrep.batonMedian)}; rg time / Baton time: median ×${ripgrep.medianRatio.toFixed(1)}, lowest ×${ripgrep.minRatio.toFixed(1)} (target ≥ ×${TARGETS.ripgrepRatio}: ${verdict(ripgrep.medianRatio >= TARGETS.ripgrepRatio)})`);
       } else {
         log(`Identifier lookup vs ripgrep: skipped. ${RIPGREP_MISSING}`);
       }
