@@ -118,9 +118,23 @@ export class Workbench {
   }
 
   /** Hovers Baton's status bar item until its tooltip (hover) shows. */
+  /**
+   * Hovers the status bar item until its tooltip shows. The item re-renders when
+   * its text changes (progress, role), and a hover that began on the old element
+   * shows nothing: the pointer leaves and hovers again, three times at most.
+   */
   async hoverStatus(pattern: RegExp): Promise<void> {
-    await this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: pattern }).first().hover();
-    await this.page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'visible', timeout: 10_000 });
+    const hover = this.page.locator('.monaco-hover, .workbench-hover').first();
+    for (let attempt = 1; ; attempt++) {
+      await this.page.mouse.move(0, 0);
+      await this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: pattern }).first().hover();
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 4_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   /** Opens the command palette filtered to `prefix` and leaves it open. */
