@@ -61,8 +61,8 @@ export function createDeriver(options: DeriverOptions): Deriver {
 
 /**
  * Derives in the calling thread: tests, and machines where threads are unwanted (BATON_INDEX_WORKERS=0).
- * The chunker (tree-sitter and the symbol extractors) is loaded on the first file, not when the
- * engine is made: a follower, which never indexes, never loads it.
+ * The chunker (tree-sitter and the symbol extractors) is loaded with the first file, and only by
+ * this deriver: a process that parses in worker threads never loads it in its own thread.
  */
 class InThreadDeriver implements Deriver {
   readonly parallelism = 8; // reads overlap the parse, as the read-ahead did

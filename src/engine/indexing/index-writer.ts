@@ -41,11 +41,6 @@ export class IndexWriter {
     this.options = options;
   }
 
-  /** Whether the writing side has been loaded (a follower's stays unloaded). */
-  get isLoaded(): boolean {
-    return this.loaded !== undefined;
-  }
-
   onProgress(listener: ProgressListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
