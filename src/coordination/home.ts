@@ -1,5 +1,4 @@
 import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../engine/errors.ts';
@@ -45,11 +44,19 @@ export function endpointPid(fileName: string): number | undefined {
 }
 
 function endpointBase(home: string): string {
-  const digest = createHash('sha256').update(home).digest('hex').slice(0, 16);
-  if (process.platform === 'win32') return `\\\\.\\pipe\\baton-${digest}`;
+  if (process.platform === 'win32') return `\\\\.\\pipe\\baton-${homeDigest(home)}`;
   // Room for "/leader-<pid>.sock" within the Unix socket path limit.
   if (home.length + 24 <= MAX_SOCKET_PATH) return home;
-  return path.join(os.tmpdir(), `baton-${digest}`);
+  return path.join(os.tmpdir(), `baton-${homeDigest(home)}`);
+}
+
+/**
+ * Only pipe names and over-long homes need the digest; node:crypto is loaded
+ * for them alone (process.getBuiltinModule, not an import: OpenSSL costs an
+ * idle server megabytes it otherwise never needs).
+ */
+function homeDigest(home: string): string {
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(home).digest('hex').slice(0, 16);
 }
 
 /**

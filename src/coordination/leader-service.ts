@@ -1,6 +1,5 @@
 import type { Engine } from '../engine/engine.ts';
-import { FencedError, UserError, errorMessage } from '../engine/errors.ts';
-import { RunStoppedError } from '../engine/indexing/index-runs.ts';
+import { FencedError, RunStoppedError, UserError, errorMessage } from '../engine/errors.ts';
 import type { LeaderRequest, LeaderResults, RequestParams } from '../protocol/ipc.ts';
 import type { LeaderInfo } from '../protocol/leader.ts';
 import type { PeerInfo } from './leader-endpoint.ts';

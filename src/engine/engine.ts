@@ -1,11 +1,12 @@
-import { createDeriver, createInThreadDeriver, defaultWorkerCount, type Deriver } from './indexing/derive-pool.ts';
 import type { EngineConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { OpenAiEmbedder } from './embed/openai-embedder.ts';
-import { IndexRuns, mergeSettings, type ClearedCodebase, type IndexHooks, type IndexOptions, type IndexStarted, type RefreshOutcome } from './indexing/index-runs.ts';
+import type { ClearedCodebase, IndexHooks, IndexOptions, IndexStarted, RefreshOutcome } from './indexing/index-runs.ts';
+import { IndexWriter } from './indexing/index-writer.ts';
+import { mergeSettings } from './indexing/run-settings.ts';
 import { canonicalFolder } from './paths.ts';
 import type { IndexProgress } from './progress.ts';
-import { dryRunScan, type DryRunReport } from './scan/dry-run.ts';
+import type { DryRunReport } from './scan/dry-run.ts';
 import type { RankingConfig } from './search/ranking-config.ts';
 import { Searcher, type SearchOptions, type SearchResponse } from './search/searcher.ts';
 import { SymbolLookup } from './symbols/lookup.ts';
@@ -40,15 +41,15 @@ export type { FileOutlineResponse, FindReferencesResponse, FindSymbolResponse } 
  * The index and search engine for every codebase in one BATON_HOME. It knows
  * nothing of MCP or of other processes: callers decide who may write (see the
  * write fence on the store). Writing is `IndexRuns`' job, reading `Searcher`'s;
- * this class puts them together over one database.
+ * this class puts them together over one database. The writing side is
+ * loaded on the first write (see IndexWriter): a follower never loads it.
  */
 export class Engine {
   readonly store: IndexStore;
   /** Definitions, references and outlines (reads only, like search). */
   readonly symbols: SymbolLookup;
   readonly config: EngineConfig;
-  private readonly runs: IndexRuns;
-  private readonly deriver: Deriver;
+  private readonly writer: IndexWriter;
   private readonly searcher: Searcher;
 
   /**
@@ -58,18 +59,16 @@ export class Engine {
    */
   constructor(config: EngineConfig, options: EngineOptions = {}) {
     this.config = config;
-    const workers = options.indexing?.workers ?? config.indexWorkers ?? defaultWorkerCount();
-    this.deriver = createDeriver({ workers, symbols: options.indexing?.symbols });
     this.store = options.store ?? new IndexStore(openDatabase(config.home));
     if (options.soleWriter) this.becomeWriter(SOLE_WRITER, 0);
     const embedder = options.embedder ?? (config.embedding ? new OpenAiEmbedder(config.embedding) : undefined);
     this.searcher = new Searcher(this.store, embedder, options.ranking);
     this.symbols = new SymbolLookup(this.store);
-    this.runs = new IndexRuns({
+    this.writer = new IndexWriter({
       store: this.store,
       config,
-      deriver: this.deriver,
-      inThreadDeriver: workers === 0 ? this.deriver : createInThreadDeriver({ symbols: options.indexing?.symbols }),
+      workers: options.indexing?.workers,
+      symbols: options.indexing?.symbols,
       embedder,
       onContentChanged: (codebaseId) => this.searcher.forget(codebaseId),
       hooks: options.hooks,
@@ -88,19 +87,18 @@ export class Engine {
   }
 
   close(): void {
-    this.runs.abortAll();
-    void this.deriver.close();
+    this.writer.close();
     this.store.close();
   }
 
   /** Called with every progress report of every run (for MCP notifications and followers). */
   onProgress(listener: (progress: IndexProgress) => void): () => void {
-    return this.runs.onProgress(listener);
+    return this.writer.onProgress(listener);
   }
 
   /** See IndexRuns.start: scans, then indexes in the background. */
   startIndex(input: string, options: IndexOptions = {}): Promise<IndexStarted> {
-    return this.runs.start(input, options);
+    return this.writer.start(input, options);
   }
 
   /**
@@ -108,9 +106,11 @@ export class Engine {
    * settings apply as in a real run), without reading a file into the index
    * or writing anything: any process may answer it, a follower included.
    */
-  dryRun(input: string, options: IndexOptions = {}): Promise<DryRunReport> {
+  async dryRun(input: string, options: IndexOptions = {}): Promise<DryRunReport> {
     const root = canonicalFolder(input);
     const settings = mergeSettings(this.store.codebases.byRoot(root)?.settings, options);
+    // The scanner (ignore rules, git) is the writer's; a dry run, rare, loads it for itself.
+    const { dryRunScan } = await import('./scan/dry-run.ts');
     return dryRunScan(root, {
       ignorePatterns: settings.ignorePatterns,
       customExtensions: new Set(settings.customExtensions),
@@ -120,33 +120,33 @@ export class Engine {
   }
 
   resumeInterrupted(onError: (root: string, error: unknown) => void): Promise<string[]> {
-    return this.runs.resumeInterrupted(onError);
+    return this.writer.resumeInterrupted(onError);
   }
 
   /** Finishes clears a previous leader left half done. */
   finishDeletions(): Promise<number> {
-    return this.runs.finishDeletions();
+    return this.writer.finishDeletions();
   }
 
   refreshOutdated(onError: (root: string, error: unknown) => void): Promise<{ root: string; outdated: number }[]> {
-    return this.runs.refreshOutdated(onError);
+    return this.writer.refreshOutdated(onError);
   }
 
   /** Cancels every run in this process (this process is no longer allowed to write). */
   abortAll(): void {
-    this.runs.abortAll();
+    this.writer.abortAll();
   }
 
   refreshFiles(input: string, files: readonly string[]): Promise<RefreshOutcome> {
-    return this.runs.refreshFiles(input, files);
+    return this.writer.refreshFiles(input, files);
   }
 
   clear(input: string): Promise<ClearedCodebase> {
-    return this.runs.clear(input);
+    return this.writer.clear(input);
   }
 
   isIndexing(root: string): boolean {
-    return this.runs.isIndexing(root);
+    return this.writer.isIndexing(root);
   }
 
   search(input: string, query: string, options: SearchOptions): Promise<SearchResponse> {
@@ -154,7 +154,7 @@ export class Engine {
   }
 
   status(input: string): StatusReport {
-    return statusReport(this.store, input, (root) => this.runs.liveProgress(root));
+    return statusReport(this.store, input, (root) => this.writer.liveProgress(root));
   }
 
   listCodebases(): CodebaseRecord[] {

@@ -19,6 +19,11 @@ export class FencedError extends Error {
   }
 }
 
+/** A run ended because its process stopped writing, not because anyone asked: whoever writes next should take the request. */
+export class RunStoppedError extends Error {
+  override readonly name = 'RunStoppedError';
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -4,7 +4,7 @@
  * progress and index events reach the extension through the baton://status
  * resource and its update notifications.)
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const REFRESH_FILES_METHOD = 'baton/refreshFiles';
 export const REFRESH_FILES_MAX = 10_000;

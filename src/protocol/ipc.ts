@@ -3,7 +3,7 @@
  * object per line. Followers send requests; the leader answers each by id and
  * broadcasts events to every follower. Everything is validated on receipt.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { leaderInfoSchema } from './leader.ts';
 import { indexProgressSchema } from './progress.ts';
 import { MAX_CUSTOM_EXTENSIONS, MAX_EXTENSION_LENGTH, MAX_IGNORE_PATTERNS, MAX_PATTERN_LENGTH } from './tools.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** leader.json: who holds the seat and where to reach it. Written by temp file + rename. */
 export const leaderInfoSchema = z.object({

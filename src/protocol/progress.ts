@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A snapshot of one indexing run, as broadcast by the leader and shown to users. */
 export const indexProgressSchema = z.object({

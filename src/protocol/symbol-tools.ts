@@ -3,7 +3,7 @@
  * The server registers these; the CLI prints the same objects and the
  * extension reads them through the same types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SYMBOL_KINDS } from '../engine/symbols/symbol.ts';
 import { fileRoleSchema } from './roles.ts';
 import { STATUS_NAMES } from './tools.ts';

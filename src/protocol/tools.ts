@@ -4,7 +4,7 @@
  * it work unchanged. The server registers these; the extension and tests
  * read results through the same types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FILE_ROLES } from './roles.ts';
 import { watchSummarySchema } from './watch-state.ts';
 

@@ -4,7 +4,7 @@
  * (temp file + rename); every server and the CLI read it for their status.
  * A record whose writer is not the live leader means nobody watches.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const WATCH_STATE_VERSION = 1;
 export const WATCH_STATE_FILE = 'watch.json';

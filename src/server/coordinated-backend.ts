@@ -1,6 +1,6 @@
 import type { Coordinator } from '../coordination/coordinator.ts';
 import type { Engine } from '../engine/engine.ts';
-import { BULK_REFRESH_FILES } from '../engine/indexing/index-runs.ts';
+import { BULK_REFRESH_FILES } from '../engine/indexing/run-settings.ts';
 import { canonicalFolder } from '../engine/paths.ts';
 import { UserError } from '../engine/errors.ts';
 import { REFRESH_BATCH, requestTooLarge } from '../protocol/ipc.ts';

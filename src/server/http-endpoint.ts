@@ -1,8 +1,7 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from './logger.ts';
 
@@ -43,6 +42,9 @@ interface Session {
  * agent mode), next to the extension's stdio connection. Loopback only; every
  * request needs the per-window secret (401 without it) and a loopback Host and
  * Origin (403 otherwise: DNS-rebinding and cross-site pages are refused).
+ * The SDK's HTTP transport (with Hono and Node's fetch, undici) and OpenSSL are
+ * loaded by the first request: a window whose chat never calls Baton spends
+ * no memory on them.
  */
 export class HttpEndpoint {
   private readonly server: Server;
@@ -109,9 +111,10 @@ export class HttpEndpoint {
   }
 
   private async startSession(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
+    const { StreamableHTTPServerTransport: Transport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
     const server = this.options.createServer();
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+    const transport = new Transport({
+      sessionIdGenerator: () => crypto().randomUUID(),
       onsessioninitialized: (id) => {
         this.sessions.set(id, { transport, server, since: Date.now(), lastUsed: Date.now(), toolCalls: 0 });
         // The client's name is known once the initialize request is answered.
@@ -144,7 +147,7 @@ export class HttpEndpoint {
     const header = request.headers.authorization ?? '';
     const expected = Buffer.from(`Bearer ${this.options.secret}`);
     const given = Buffer.from(header);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return given.length === expected.length && crypto().timingSafeEqual(given, expected);
   }
 
   private fromLoopback(request: IncomingMessage): boolean {
@@ -158,6 +161,11 @@ export class HttpEndpoint {
       return false;
     }
   }
+}
+
+/** node:crypto, loaded with the first request (see the class comment). */
+function crypto() {
+  return process.getBuiltinModule('node:crypto');
 }
 
 async function closeSession(session: Session): Promise<void> {

@@ -11,7 +11,7 @@ import { refreshFilesRequestSchema } from '../protocol/extension.ts';
 import { SERVER_ENV } from '../protocol/server-env.ts';
 import type { StatusSnapshot } from '../protocol/status.ts';
 import { CoordinatedBackend } from './coordinated-backend.ts';
-import { HttpEndpoint } from './http-endpoint.ts';
+import type { HttpEndpoint } from './http-endpoint.ts';
 import { watchLifetime } from './lifetime.ts';
 import { logLevelFromEnv, stderrLogger } from './logger.ts';
 import { createMcpServer } from './mcp-server.ts';
@@ -114,6 +114,8 @@ export async function runStdioServer(): Promise<void> {
   const secret = process.env[SERVER_ENV.httpSecret];
   if (secret) {
     try {
+      // Loaded only with a secret (a VS Code window's server): a stdio-only server never needs node:http or the sessions.
+      const { HttpEndpoint } = await import('./http-endpoint.ts');
       http = await HttpEndpoint.listen({
         secret,
         createServer: newServer,

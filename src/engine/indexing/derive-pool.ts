@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Chunker } from '../chunk/chunker.ts';
 import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messages.ts';
-import { deriveFile, type DeriveRequest, type DerivedFile } from './file-derivation.ts';
+import type { DeriveRequest, DerivedFile } from './file-derivation.ts';
 
 /** Derives files, in this thread or in worker threads. */
 export interface Deriver {
@@ -56,28 +55,42 @@ export interface DeriverOptions {
 
 /** A pool of worker threads, or this thread for 0 workers. */
 export function createDeriver(options: DeriverOptions): Deriver {
-  return options.workers === 0 ? createInThreadDeriver(options) : new DerivePool(options.workers, options.symbols ?? true);
+  const symbols = options.symbols ?? true;
+  return options.workers === 0 ? new InThreadDeriver(symbols) : new DerivePool(options.workers, symbols);
 }
 
 /** Derives in this thread, whatever the pool size (an editor's refresh of a small file: see index-runs.ts). */
 export function createInThreadDeriver(options: Pick<DeriverOptions, 'symbols'>): Deriver {
-  return new InThreadDeriver(new Chunker({ symbols: options.symbols ?? true }));
+  return new InThreadDeriver(options.symbols ?? true);
 }
 
-/** Derives in the calling thread: tests, and machines where threads are unwanted (BATON_INDEX_WORKERS=0). */
+/**
+ * Derives in the calling thread: an editor's refresh of a small file, tests, and machines where
+ * threads are unwanted (BATON_INDEX_WORKERS=0). The chunker (tree-sitter and the symbol
+ * extractors) is loaded with the first file it derives, and only by this deriver: a process
+ * that has only ever parsed in worker threads has not loaded it in its own thread.
+ */
 class InThreadDeriver implements Deriver {
   readonly parallelism = 8; // reads overlap the parse, as the read-ahead did
-  private readonly chunker: Chunker;
+  private readonly symbols: boolean;
+  private loaded: Promise<(request: DeriveRequest) => Promise<DerivedFile>> | undefined;
 
-  constructor(chunker: Chunker) {
-    this.chunker = chunker;
+  constructor(symbols: boolean) {
+    this.symbols = symbols;
   }
 
-  derive(request: DeriveRequest): Promise<DerivedFile> {
-    return deriveFile(this.chunker, request);
+  async derive(request: DeriveRequest): Promise<DerivedFile> {
+    const derive = await (this.loaded ??= loadInThreadDerivation(this.symbols));
+    return derive(request);
   }
 
   async close(): Promise<void> {}
+}
+
+async function loadInThreadDerivation(symbols: boolean): Promise<(request: DeriveRequest) => Promise<DerivedFile>> {
+  const [{ Chunker }, { deriveFile }] = await Promise.all([import('../chunk/chunker.ts'), import('./file-derivation.ts')]);
+  const chunker = new Chunker({ symbols });
+  return (request) => deriveFile(chunker, request);
 }
 
 interface PoolWorker {

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { resolveCodebase } from '../codebase-lookup.ts';
 import type { EngineConfig } from '../config.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import { FencedError, UserError, errorMessage } from '../errors.ts';
-import { normalizeExtension } from '../languages.ts';
+import { FencedError, RunStoppedError, UserError, errorMessage } from '../errors.ts';
 import { absolutePath, canonicalFolder, relativeInside } from '../paths.ts';
 import type { IndexProgress } from '../progress.ts';
 import { isIndexablePath, scanCodebase, type ScanResult, type ScannedFile } from '../scan/scanner.ts';
@@ -14,6 +13,7 @@ import { currentFormat } from './index-format.ts';
 import type { Deriver } from './derive-pool.ts';
 import { IndexPass, type IndexerDeps, type RunCounts } from './index-pass.ts';
 import { describeRun, overLimitMessage } from './run-messages.ts';
+import { BULK_REFRESH_FILES, mergeSettings } from './run-settings.ts';
 import { WriteQueue } from './write-queue.ts';
 
 export interface IndexOptions {
@@ -34,8 +34,6 @@ export interface IndexStarted {
   readonly attached?: boolean;
 }
 
-/** Past this many changed files, a refresh becomes an incremental run of the codebase (a size/mtime pass). */
-export const BULK_REFRESH_FILES = 2000;
 /** Files changed in one refresh, in bytes, up to which they are parsed in this thread rather than by the pool. */
 export const SMALL_REFRESH_BYTES = 128 * 1024;
 
@@ -465,20 +463,6 @@ function cancelledBeforeStart(root: string, abortReason: unknown): Error {
   return new RunStoppedError(`indexing ${root} stopped before it began: this process is no longer the index writer.`);
 }
 
-/** A run ended because its process stopped writing, not because anyone asked: whoever writes next should take the request. */
-export class RunStoppedError extends Error {
-  override readonly name = 'RunStoppedError';
-}
-
 function initialProgress(root: string, phase: IndexProgress['phase']): IndexProgress {
   return { root, phase, totalFiles: 0, processedFiles: 0, chunkCount: 0, message: '' };
-}
-
-/** A run's settings: the request's, else those the codebase was last indexed with, else the defaults. */
-export function mergeSettings(previous: IndexSettings | undefined, options: IndexOptions): IndexSettings {
-  return {
-    splitter: options.splitter ?? previous?.splitter ?? 'ast',
-    customExtensions: (options.customExtensions ?? previous?.customExtensions ?? []).map(normalizeExtension),
-    ignorePatterns: [...(options.ignorePatterns ?? previous?.ignorePatterns ?? [])],
-  };
 }

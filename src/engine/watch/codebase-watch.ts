@@ -2,7 +2,7 @@ import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { FencedError, UserError, errorMessage } from '../errors.ts';
-import { BULK_REFRESH_FILES } from '../indexing/index-runs.ts';
+import { BULK_REFRESH_FILES } from '../indexing/run-settings.ts';
 import { IGNORE_FILE_NAMES } from '../scan/ignore-rules.ts';
 import type { CodebaseWatch as WatchRecord, WatchMode } from '../../protocol/watch-state.ts';
 import { ChangeBatcher } from './change-batcher.ts';
