@@ -203,3 +203,22 @@ function lockStamp(modules: string): string {
 function sha1(data: string | Uint8Array): string {
   return createHash('sha1').update(data).digest('hex');
 }
+
+/**
+ * The bench corpus every benchmark shares: Baton's own installed
+ * dependencies plus the pinned extra packages (installed on first use), in
+ * `.bench/corpus`, files up to `maxFileBytes`.
+ */
+export function benchCorpus(maxFileBytes: number, progress: (line: string) => void): Corpus {
+  const main = path.resolve(import.meta.dirname, '..');
+  const benchDir = path.join(main, '.bench');
+  const extraModules = ensureExtraDeps(path.join(main, 'bench', 'extra-deps'), path.join(benchDir, 'extra-deps'), progress);
+  return buildCorpus(
+    [
+      { name: 'baton-deps', dir: path.join(main, 'node_modules') },
+      { name: 'extra-deps', dir: extraModules },
+    ],
+    path.join(benchDir, 'corpus'),
+    maxFileBytes,
+  );
+}

@@ -21,6 +21,7 @@ import { Cluster } from './failover/cluster.ts';
 import { allOverlaps, duplicateLeaderEpochs } from './failover/tenures.ts';
 import { mean, ms, percentile, round } from './stats.ts';
 import { tenureViolations, tenuresOf, waitForAny, type ServerProcess } from '../test/helpers/server-process.ts';
+import { log, progress } from './report.ts';
 
 type Kind = 'close' | 'kill';
 
@@ -55,14 +56,6 @@ interface Trial {
   settledMs: number;
   /** What every server printed from t0 until the next leader was known and the victim gone. */
   readonly stderr: ReadonlyMap<number, string>;
-}
-
-function log(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function progress(line: string): void {
-  process.stderr.write(`· ${line}\n`);
 }
 
 function positiveEnv(name: string, fallback: number): number {

@@ -20,7 +20,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { buildCorpus, ensureExtraDeps } from './corpus.ts';
+import { benchCorpus } from './corpus.ts';
 import { indexInChildProcess } from './index-process.ts';
 import { IDENTIFIER_QUERIES, NATURAL_LANGUAGE_QUERIES } from './queries.ts';
 import { count, mb, median, ms, percentile, round, timed } from './stats.ts';
@@ -30,6 +30,7 @@ import { FreshnessCheck } from '../src/engine/search/freshness.ts';
 import { FolderTree } from '../src/engine/watch/folder-tree.ts';
 import { IndexMerge } from '../src/engine/watch/catch-up.ts';
 import { ServerProcess } from '../test/helpers/server-process.ts';
+import { log, progress, verdict } from './report.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '..');
 const BENCH_DIR = path.join(MAIN, '.bench');
@@ -54,18 +55,6 @@ const WRITE_TARGETS = [
 
 const TARGETS = { writeP95Ms: 500, failoverP95Ms: 1500, idleCpuPercent: 1, idleRssMb: 30, checkP95Ms: 2 };
 
-function log(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function progress(line: string): void {
-  process.stderr.write(`· ${line}\n`);
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'NOT met';
-}
-
 function positiveEnv(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   return Number.isInteger(value) && value > 0 ? value : fallback;
@@ -85,15 +74,7 @@ async function stopServer(server: ServerProcess): Promise<void> {
 
 async function main(): Promise<void> {
   progress('preparing the corpus…');
-  const extraModules = ensureExtraDeps(path.join(MAIN, 'bench', 'extra-deps'), path.join(BENCH_DIR, 'extra-deps'), progress);
-  const corpus = buildCorpus(
-    [
-      { name: 'baton-deps', dir: path.join(MAIN, 'node_modules') },
-      { name: 'extra-deps', dir: extraModules },
-    ],
-    path.join(BENCH_DIR, 'corpus'),
-    DEFAULT_MAX_FILE_BYTES,
-  );
+  const corpus = benchCorpus(DEFAULT_MAX_FILE_BYTES, progress);
   const root = corpus.root;
   const originals = new Map(WRITE_TARGETS.map((file) => [file, readFileSync(path.join(root, file), 'utf8')]));
   const restore = (): void => {

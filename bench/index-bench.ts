@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildCorpus, corpusFiles, ensureExtraDeps, type Corpus } from './corpus.ts';
+import { benchCorpus, corpusFiles, type Corpus } from './corpus.ts';
 import { indexInChildProcess, type IndexRun } from './index-process.ts';
 import { IDENTIFIER_QUERIES, NATURAL_LANGUAGE_QUERIES } from './queries.ts';
 import { QUALITY_QUESTIONS, WordCountBaseline, filesInOrder, firstHitRank, score } from './quality.ts';
@@ -26,6 +26,7 @@ import { count, mb, median, ms, percent, percentile, round, timed } from './stat
 import { symbolsBench } from './symbols-bench.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../src/engine/config.ts';
 import { Engine } from '../src/engine/engine.ts';
+import { log, progress, verdict } from './report.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '..');
 const BENCH_DIR = path.join(MAIN, '.bench');
@@ -54,18 +55,6 @@ const CHANGE_TARGETS = [
 // Issue 10's targets (2-core machine); the earlier ones were 200 ms, 30 ms and ×10.
 const TARGETS = { reindexRatio: 0.05, editorMs: 50, searchP95Ms: 10, ripgrepRatio: 20, chunks: 100_000 };
 
-function log(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function progress(line: string): void {
-  process.stderr.write(`· ${line}\n`);
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'NOT met';
-}
-
 function positiveEnv(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   return Number.isInteger(value) && value > 0 ? value : fallback;
@@ -77,15 +66,7 @@ async function main(): Promise<void> {
 
   // ── corpus ───────────────────────────────────────────────────────────────
   progress('preparing the corpus…');
-  const extraModules = ensureExtraDeps(path.join(MAIN, 'bench', 'extra-deps'), path.join(BENCH_DIR, 'extra-deps'), progress);
-  const corpus = buildCorpus(
-    [
-      { name: 'baton-deps', dir: path.join(MAIN, 'node_modules') },
-      { name: 'extra-deps', dir: extraModules },
-    ],
-    path.join(BENCH_DIR, 'corpus'),
-    MAX_FILE_BYTES,
-  );
+  const corpus = benchCorpus(MAX_FILE_BYTES, progress);
   const root = corpus.root;
   reportCorpus(corpus);
 

@@ -21,13 +21,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { buildCorpus, ensureExtraDeps } from './corpus.ts';
+import { benchCorpus } from './corpus.ts';
 import { indexInChildProcess, type IndexRun } from './index-process.ts';
 import { IDENTIFIER_QUERIES, NATURAL_LANGUAGE_QUERIES } from './queries.ts';
 import { median, mb, ms, percentile, round } from './stats.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../src/engine/config.ts';
 import { defaultWorkerCount } from '../src/engine/indexing/derive-pool.ts';
 import { ServerProcess } from '../test/helpers/server-process.ts';
+import { log, progress, verdict } from './report.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '..');
 const BENCH_DIR = path.join(MAIN, '.bench');
@@ -35,18 +36,6 @@ const MIXED_CORPUS = path.join(BENCH_DIR, 'quality', 'trees');
 const MAX_FILES = 200_000;
 const SEARCHES = Number(process.env.BENCH_PIPELINE_SEARCHES ?? 200);
 const TARGETS = { mbPerSecond: 8, mixedMbPerSecond: 5, peakRssMb: 300, loopP99Ms: 50, loopMaxMs: 200, followerRatio: 2, idleFollowerMb: 60 };
-
-function log(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function progress(line: string): void {
-  process.stderr.write(`· ${line}\n`);
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'NOT met';
-}
 
 /** Resident memory of a process now (VmRSS), in bytes. */
 function rssOf(pid: number): number {
@@ -145,15 +134,7 @@ async function followerDuringIndexing(root: string) {
 }
 
 async function main(): Promise<void> {
-  const extraModules = ensureExtraDeps(path.join(MAIN, 'bench', 'extra-deps'), path.join(BENCH_DIR, 'extra-deps'), progress);
-  const corpus = buildCorpus(
-    [
-      { name: 'baton-deps', dir: path.join(MAIN, 'node_modules') },
-      { name: 'extra-deps', dir: extraModules },
-    ],
-    path.join(BENCH_DIR, 'corpus'),
-    DEFAULT_MAX_FILE_BYTES,
-  );
+  const corpus = benchCorpus(DEFAULT_MAX_FILE_BYTES, progress);
   const defaultWorkers = defaultWorkerCount();
   log(`Baton indexing pipeline — Node ${process.version}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'CPU'}), load ${os.loadavg()[0]!.toFixed(1)}`);
   log('');
