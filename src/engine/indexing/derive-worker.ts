@@ -10,7 +10,6 @@ import { Chunker } from '../chunk/chunker.ts';
 import { errorMessage } from '../errors.ts';
 import { readFileContent } from '../scan/file-content.ts';
 import { deriveContent } from './file-derivation.ts';
-import { lowerThisThreadsPriority } from './worker-priority.ts';
 import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messages.ts';
 
 const port = parentPort;
@@ -21,8 +20,7 @@ const crashOn = new Set(process.env.BATON_TEST_WORKER_CRASH_ON?.split(',') ?? []
 
 // Files are read as soon as they arrive (the disk waits overlap the parsing), and parsed one
 // at a time in the order sent: when the thread dies, the pool knows which file it was on.
-// The first waits until this thread runs at its lower priority.
-let queue: Promise<void> = lowerThisThreadsPriority();
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: WorkerRequest) => {
   const { request } = message;
   const read = readFileContent(request.absolutePath, request.maxBytes);
