@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { Engine } from '../../src/engine/engine.ts';
 import { FreshnessCheck, type FreshnessOptions } from '../../src/engine/search/freshness.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { Gate } from '../helpers/gate.ts';
 import { tempFolder } from '../helpers/paths.ts';
 
 const home = tempFolder('fresh-home');
@@ -66,11 +67,14 @@ test('a changed file is re-indexed within the budget and the search run again', 
 test('past the budget, or with nobody to re-index, a changed file’s results are vouched for line by line and the refresh carries on', async () => {
   // A comment line at the end: every chunk keeps its lines, the file's size changes.
   writeFileSync(path.join(project.path, 'src/config.ts'), `${CONFIG}// appended\n`);
+  // The refresh is held at a gate until the search has answered: past the budget, deterministically.
+  const held = new Gate();
+  held.close();
   let finished = false;
   const slow = check({
     budgetMs: 20,
     refresh: async (root, files) => {
-      await sleep(200);
+      await held.pass();
       await engine.refreshFiles(root, files);
       finished = true;
     },
@@ -79,8 +83,8 @@ test('past the budget, or with nobody to re-index, a changed file’s results ar
   const config = checked.results.filter((hit) => hit.file === 'src/config.ts');
   assert.ok(config.length > 0 && config.every((hit) => hit.stale === true), JSON.stringify(checked.results));
   assert.equal(finished, false, 'answered before the refresh ended');
-  for (let waited = 0; !finished && waited < 100; waited++) await sleep(20);
-  assert.ok(finished, 'the refresh went on in the background');
+  held.open();
+  await eventually(() => finished, 'the refresh to go on in the background');
   const after = await check().search(searchFor('parseConfig'));
   assert.ok(after.results.every((hit) => hit.stale === undefined));
 
