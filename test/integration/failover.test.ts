@@ -2,28 +2,16 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { runCli } from '../helpers/cli.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
 import { generatedTree, indexSnapshot } from '../helpers/index-snapshot.ts';
-import { tempFolder } from '../helpers/paths.ts';
 import { ServerProcess, waitForAny } from '../helpers/server-process.ts';
+import { cleanedUpAfterTests } from '../helpers/cleanup.ts';
 
-const started: ServerProcess[] = [];
-const folders: { remove: () => void }[] = [];
-after(async () => {
-  for (const server of started) if (!server.exited) server.kill('SIGKILL');
-  await Promise.all(started.map((server) => server.waitForExit()));
-  for (const folder of folders) folder.remove();
-});
-
-function folder(prefix: string): string {
-  const created = tempFolder(prefix);
-  folders.push(created);
-  return created.path;
-}
+const { servers: started, folder } = cleanedUpAfterTests();
 
 /** Starts servers one after the other, so the first is the leader. */
 async function cluster(home: string, count: number, leaderEnv: Record<string, string> = {}): Promise<ServerProcess[]> {

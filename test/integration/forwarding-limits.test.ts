@@ -1,29 +1,17 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { REFRESH_FILES_METHOD, refreshFilesResultSchema } from '../../src/protocol/extension.ts';
 import { writeTree } from '../helpers/fixture-repo.ts';
 import { generatedTree } from '../helpers/index-snapshot.ts';
-import { tempFolder } from '../helpers/paths.ts';
 import { ServerProcess } from '../helpers/server-process.ts';
+import { cleanedUpAfterTests } from '../helpers/cleanup.ts';
 
 /** Writes through a follower meet the limits of the direct path, with the same clear messages, and big change sets get through. */
-const servers: ServerProcess[] = [];
-const folders: { remove: () => void }[] = [];
-after(async () => {
-  for (const server of servers) if (!server.exited) server.kill('SIGKILL');
-  await Promise.all(servers.map((server) => server.waitForExit()));
-  for (const folder of folders) folder.remove();
-});
-
-function folder(prefix: string): string {
-  const created = tempFolder(prefix);
-  folders.push(created);
-  return created.path;
-}
+const { servers, folder } = cleanedUpAfterTests();
 
 async function pair(home: string): Promise<{ follower: Client }> {
   const leader = new ServerProcess(home);

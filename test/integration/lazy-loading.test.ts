@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { runCli } from '../helpers/cli.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
-import { PROJECT_ROOT, tempFolder } from '../helpers/paths.ts';
+import { PROJECT_ROOT } from '../helpers/paths.ts';
 import { ServerProcess } from '../helpers/server-process.ts';
+import { cleanedUpAfterTests } from '../helpers/cleanup.ts';
 
 /*
  * "Load nothing it does not need until it leads": a follower searches, but
@@ -38,19 +39,7 @@ const WRITER_ONLY = [
   'node:crypto',
 ];
 
-const started: ServerProcess[] = [];
-const folders: { remove: () => void }[] = [];
-after(async () => {
-  for (const server of started) if (!server.exited) server.kill('SIGKILL');
-  await Promise.all(started.map((server) => server.waitForExit()));
-  for (const folder of folders) folder.remove();
-});
-
-function folder(prefix: string): string {
-  const created = tempFolder(prefix);
-  folders.push(created);
-  return created.path;
-}
+const { servers: started, folder } = cleanedUpAfterTests();
 
 async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
   return (await client.callTool({ name, arguments: args })) as CallToolResult;

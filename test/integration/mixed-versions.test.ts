@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { runCli } from '../helpers/cli.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
 import { generatedTree, indexSnapshot } from '../helpers/index-snapshot.ts';
-import { tempFolder } from '../helpers/paths.ts';
 import { PREVIOUS_RELEASE, buildOfCommit } from '../helpers/previous-build.ts';
 import { ServerProcess } from '../helpers/server-process.ts';
 import { MIGRATIONS } from '../../src/engine/store/schema.ts';
+import { cleanedUpAfterTests } from '../helpers/cleanup.ts';
 
 /**
  * Windows update one at a time: a Baton 0.1 process (the previous release,
@@ -20,24 +20,12 @@ import { MIGRATIONS } from '../../src/engine/store/schema.ts';
  * twice (the index equals a clean rebuild), only a current leader migrates
  * the database, and it stays usable by 0.1.
  */
-const servers: ServerProcess[] = [];
-const folders: { remove: () => void }[] = [];
+const { servers, folder } = cleanedUpAfterTests();
 let previousCli: string;
 
 before(() => {
   previousCli = buildOfCommit(PREVIOUS_RELEASE);
 });
-after(async () => {
-  for (const server of servers) if (!server.exited) server.kill('SIGKILL');
-  await Promise.all(servers.map((server) => server.waitForExit()));
-  for (const folder of folders) folder.remove();
-});
-
-function folder(prefix: string): string {
-  const created = tempFolder(prefix);
-  folders.push(created);
-  return created.path;
-}
 
 async function server(home: string, build: 'previous' | 'current', role: 'leader' | 'follower'): Promise<{ process: ServerProcess; client: Client }> {
   const started = new ServerProcess(home, {}, build === 'previous' ? previousCli : undefined);
