@@ -108,7 +108,7 @@ export class Searcher {
       throw new UserError(`the query "${query}" has no words to search for. Use identifiers or words that appear in the code.`);
     }
     const scored = applyRolePrior(candidates, relevance, rolePrior(analyzed.askedRoles, roles, ranking.priors));
-    const coverage = ranking.weights.coverage > 0 && selected.rare ? this.coverageOf(codebase.id, selected.terms, analyzed.words, candidates) : undefined;
+    const coverage = ranking.weights.coverage > 0 && selected.rare ? this.coverageOf(codebase, selected.terms, analyzed.words, candidates) : undefined;
     const pieces = diversify(rankFiles(scored, ranking.weights, coverage), ranking.diversity).slice(0, options.limit);
     const symbols = enclosingSymbols(this.store, pieces);
     return {
@@ -122,9 +122,13 @@ export class Searcher {
   }
 
   /** File coverage (see term-coverage.ts) over the query's words that chose the candidates. */
-  private coverageOf(codebaseId: number, selected: readonly string[], words: ReadonlySet<string>, candidates: readonly ChunkCandidate[]): Map<number, number> | undefined {
+  private coverageOf(codebase: CodebaseRecord, selected: readonly string[], words: ReadonlySet<string>, candidates: readonly ChunkCandidate[]): Map<number, number> | undefined {
     const counted = selected.filter((term) => words.has(term));
-    return counted.length > 1 ? fileCoverage(this.store, codebaseId, counted, candidates, this.ranking.coverageMaxMatches) : undefined;
+    if (counted.length < 2) return undefined;
+    const maxMatches = this.ranking.coverageMaxMatches;
+    // A word already counted past the limit would be read only to be left out (its list costs about a millisecond).
+    const readable = counted.filter((term) => (this.termRarity.countedMatches(codebase, term) ?? 0) <= maxMatches);
+    return fileCoverage(this.store, codebase.id, readable, candidates, maxMatches);
   }
 
   private withContent(pieces: readonly RankedPiece[]): SearchResult[] {

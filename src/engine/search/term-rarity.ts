@@ -23,7 +23,8 @@ interface CodebaseTerms {
   readonly chunkCount: number;
   /** When the codebase's last full run ended, at counting time: a new run counts again. */
   readonly finishedAt: number | null;
-  readonly common: Map<string, boolean>;
+  /** Each counted term's matches, counted no further than the threshold of the time. */
+  readonly matches: Map<string, number>;
 }
 
 /**
@@ -52,21 +53,31 @@ export class TermRarity {
     if (codebase.chunkCount < threshold) return { terms, rare: true };
     const known = this.termsOf(codebase);
     const rare = terms.filter((term) => {
-      let common = known.common.get(term);
-      if (common === undefined) {
-        common = store.search.countMatches(codebase.id, singleTermExpression(term), threshold) >= threshold;
-        known.common.set(term, common);
+      let matches = known.matches.get(term);
+      if (matches === undefined) {
+        matches = store.search.countMatches(codebase.id, singleTermExpression(term), threshold);
+        known.matches.set(term, matches);
       }
-      return !common;
+      return matches < threshold;
     });
     return rare.length > 0 ? { terms: rare, rare: true } : { terms, rare: false };
+  }
+
+  /**
+   * How many chunks a term matched when `select` last counted it for this
+   * codebase (at most the threshold it counted to; undefined when it did not
+   * count it: a small codebase is never counted). Lets a search skip reading
+   * the list of a term it already knows is long.
+   */
+  countedMatches(codebase: CodebaseRecord, term: string): number | undefined {
+    return this.termsOf(codebase).matches.get(term);
   }
 
   private termsOf(codebase: CodebaseRecord): CodebaseTerms {
     const cached = this.codebases.get(codebase.id);
     const drift = cached ? Math.abs(codebase.chunkCount - cached.chunkCount) / Math.max(1, cached.chunkCount) : Infinity;
     if (cached && cached.finishedAt === codebase.finishedAt && drift <= RECOUNT_AFTER_CHANGE) return cached;
-    const fresh = { chunkCount: codebase.chunkCount, finishedAt: codebase.finishedAt, common: new Map<string, boolean>() };
+    const fresh = { chunkCount: codebase.chunkCount, finishedAt: codebase.finishedAt, matches: new Map<string, number>() };
     this.codebases.set(codebase.id, fresh);
     return fresh;
   }
