@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker } from '../chunk/chunker.ts';
 import { errorMessage } from '../errors.ts';
-import { readFileContent } from '../scan/file-content.ts';
+import { readFileContentSync } from '../scan/file-content.ts';
 import { deriveContent } from './file-derivation.ts';
 import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messages.ts';
 
@@ -18,16 +18,14 @@ const chunker = new Chunker({ symbols: (workerData as WorkerSettings).symbols })
 // A test makes a worker die in the middle of some files (comma-separated paths), to check that the run survives it.
 const crashOn = new Set(process.env.BATON_TEST_WORKER_CRASH_ON?.split(',') ?? []);
 
-// Files are read as soon as they arrive (the disk waits overlap the parsing), and parsed one
-// at a time in the order sent: when the thread dies, the pool knows which file it was on.
+// Files are read and parsed one at a time in the order sent: when the thread dies, the pool
+// knows which file it was on. The read blocks this thread only (see readBoundedSync).
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: WorkerRequest) => {
   const { request } = message;
-  const read = readFileContent(request.absolutePath, request.maxBytes);
-  read.catch(() => undefined); // awaited below, in turn
   queue = queue.then(async () => {
     try {
-      const content = await read;
+      const content = readFileContentSync(request.absolutePath, request.maxBytes);
       if (crashOn.has(request.path)) process.exit(70);
       port.postMessage({ id: message.id, result: await deriveContent(chunker, request, content) } satisfies WorkerReply);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readBounded } from './bounded-read.ts';
+import { readBounded, readBoundedSync, type BoundedRead } from './bounded-read.ts';
 
 /** Why a file was not indexed as text. */
 export type SkipReason = 'binary' | 'minified' | 'too-large' | 'unreadable' | 'vanished' | 'not-a-file';
@@ -27,7 +27,15 @@ export function contentHash(data: string | Uint8Array): string {
  * characters, so a Latin-1 comment does not lose a source file.
  */
 export async function readFileContent(absolutePath: string, maxBytes: number): Promise<FileContent> {
-  const read = await readBounded(absolutePath, maxBytes);
+  return contentOf(await readBounded(absolutePath, maxBytes));
+}
+
+/** The same, blocking (for a worker thread: see readBoundedSync). */
+export function readFileContentSync(absolutePath: string, maxBytes: number): FileContent {
+  return contentOf(readBoundedSync(absolutePath, maxBytes));
+}
+
+function contentOf(read: BoundedRead): FileContent {
   if (read.kind === 'too-large') return { kind: 'skipped', reason: 'too-large', hash: '', size: read.size };
   if (read.kind !== 'data') return { kind: 'skipped', reason: read.kind, hash: '', size: 0 };
   const data = read.data;
