@@ -27,6 +27,7 @@ import { symbolsBench } from './symbols-bench.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../src/engine/config.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { log, progress, verdict } from './report.ts';
+import { compareWithLastRun, resultKey } from './top-lists.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '..');
 const BENCH_DIR = path.join(MAIN, '.bench');
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
       log(`  identifiers: p50 ${ms(latency.identifiers.p50)}, p95 ${ms(latency.identifiers.p95)}`);
       log(`  questions:   p50 ${ms(latency.questions.p50)}, p95 ${ms(latency.questions.p95)}`);
       log(`  warm-up round (first time each query is run): p50 ${ms(latency.cold.p50)}, p95 ${ms(latency.cold.p95)}`);
+      log(`  top-10 lists: ${compareWithLastRun(path.join(BENCH_DIR, 'search-top10.json'), latency.topLists)}`);
 
       // ── ripgrep ─────────────────────────────────────────────────────────
       let ripgrep: Awaited<ReturnType<typeof ripgrepComparison>> | undefined;
@@ -326,10 +328,12 @@ async function searchLatency(engine: Engine, root: string) {
   const queries = [...IDENTIFIER_QUERIES, ...NATURAL_LANGUAGE_QUERIES];
   const timings = new Map<string, number[]>(queries.map((query) => [query, []]));
   const cold: number[] = [];
+  const topLists = new Map<string, string[]>();
   for (const query of queries) {
     const { ms: elapsed, value } = await timed(() => engine.search(root, query, { limit: 10 }));
     if (value.results.length === 0) throw new Error(`no results for "${query}"`);
     cold.push(elapsed);
+    topLists.set(query, value.results.map(resultKey));
   }
   // Round-robin, so that no query profits from having just run.
   for (let round = 0; round < SEARCH_ROUNDS; round++) {
@@ -345,6 +349,7 @@ async function searchLatency(engine: Engine, root: string) {
     identifiers: spread(of(IDENTIFIER_QUERIES)),
     questions: spread(of(NATURAL_LANGUAGE_QUERIES)),
     cold: spread(cold),
+    topLists,
     perQueryMedian: new Map(queries.map((query) => [query, median(timings.get(query)!)])),
   };
 }
