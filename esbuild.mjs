@@ -11,8 +11,10 @@ const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 const outdir = 'dist';
 
-/** Grammars used by src/engine/languages.ts; the rest of the package is not shipped. */
+/** Grammars of @vscode/tree-sitter-wasm used by src/engine/languages.ts; the rest of the package is not shipped. */
 const GRAMMARS = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'cpp', 'c-sharp', 'ruby', 'php'];
+/** Grammars from packages of their own (SEPARATE_GRAMMARS in src/engine/chunk/grammars.ts). */
+const SEPARATE_GRAMMARS = { c: 'tree-sitter-c' };
 
 /**
  * esbuild escapes every non-ASCII character of the code (its default charset)
@@ -83,6 +85,10 @@ function copyGrammars() {
   mkdirSync(target, { recursive: true });
   for (const file of ['tree-sitter.wasm', ...GRAMMARS.map((name) => `tree-sitter-${name}.wasm`)]) {
     copyFileSync(path.join(source, file), path.join(target, file));
+  }
+  for (const [name, packageName] of Object.entries(SEPARATE_GRAMMARS)) {
+    const file = `tree-sitter-${name}.wasm`;
+    copyFileSync(require.resolve(`${packageName}/${file}`), path.join(target, file));
   }
 }
 

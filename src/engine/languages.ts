@@ -1,7 +1,9 @@
 /**
  * File extensions Baton indexes, and the language each one is. Grammar names
- * are the files shipped by @vscode/tree-sitter-wasm (tree-sitter-<grammar>.wasm).
- * C is parsed with the C++ grammar, which accepts C.
+ * are the files tree-sitter-<grammar>.wasm, shipped by @vscode/tree-sitter-wasm
+ * except C's (tree-sitter-c: see SEPARATE_GRAMMARS in chunk/grammars.ts).
+ * `.h` is C; a header that reads as C++ is parsed with the C++ grammar
+ * (chunk/c-grammar.ts).
  */
 export interface LanguageInfo {
   readonly id: string;
@@ -23,7 +25,7 @@ register('python', ['.py', '.pyi', '.pyw'], 'python');
 register('go', ['.go'], 'go');
 register('rust', ['.rs'], 'rust');
 register('java', ['.java'], 'java');
-register('c', ['.c', '.h'], 'cpp');
+register('c', ['.c', '.h'], 'c');
 register('cpp', ['.cc', '.cpp', '.cxx', '.c++', '.hh', '.hpp', '.hxx', '.h++', '.ino'], 'cpp');
 register('csharp', ['.cs'], 'c-sharp');
 register('ruby', ['.rb', '.rake', '.gemspec'], 'ruby');

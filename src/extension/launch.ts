@@ -1,4 +1,5 @@
 import { SERVER_ENV } from '../protocol/server-env.ts';
+import { withMallocTuning } from './malloc-tuning.ts';
 
 /** How to start the server: a program, its arguments and its whole environment. */
 export interface LaunchSpec {
@@ -34,9 +35,9 @@ export function serverLaunch(input: LaunchInput): LaunchSpec {
   delete env.ELECTRON_RUN_AS_NODE;
   Object.assign(env, input.serverEnv);
   const nodePath = input.nodePath?.trim();
-  if (nodePath) return { command: nodePath, args: [input.serverScript, 'mcp'], env };
+  if (nodePath) return { command: nodePath, args: [input.serverScript, 'mcp'], env: withMallocTuning(env) };
   if (input.electronVersion) env.ELECTRON_RUN_AS_NODE = '1';
-  return { command: input.execPath, args: [input.serverScript, 'mcp'], env };
+  return { command: input.execPath, args: [input.serverScript, 'mcp'], env: withMallocTuning(env) };
 }
 
 /** The BATON_* environment of a window's server. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serverEnvironment, serverLaunch, type LaunchInput } from '../../src/extension/launch.ts';
+import { withMallocTuning } from '../../src/extension/malloc-tuning.ts';
 
 const SCRIPT = '/home/me/.vscode/extensions/baton-dev.baton-0.1.0/dist/cli.js';
 const SERVER_ENV = { BATON_LABEL: 'VS Code — repo', BATON_HTTP_SECRET: 's3cret', BATON_LOG_LEVEL: 'info' };
@@ -23,7 +24,7 @@ test('under desktop VS Code the server runs on the Electron binary as Node', () 
   assert.deepEqual(spec, {
     command: '/usr/share/code/code',
     args: [SCRIPT, 'mcp'],
-    env: { PATH: '/usr/bin:/bin', HOME: '/home/me', ELECTRON_RUN_AS_NODE: '1', ...SERVER_ENV },
+    env: withMallocTuning({ PATH: '/usr/bin:/bin', HOME: '/home/me', ELECTRON_RUN_AS_NODE: '1', ...SERVER_ENV }),
   });
   assert.ok(!('UNSET' in spec.env), 'undefined variables are dropped, not passed as "undefined"');
 });
@@ -33,7 +34,7 @@ test('under a plain Node host (code-server) the server runs on that Node without
   assert.equal(spec.command, '/usr/lib/code-server/lib/node');
   assert.deepEqual(spec.args, [SCRIPT, 'mcp']);
   assert.ok(!('ELECTRON_RUN_AS_NODE' in spec.env), 'an inherited ELECTRON_RUN_AS_NODE is not passed on');
-  assert.deepEqual(spec.env, { PATH: '/usr/bin:/bin', HOME: '/home/me', ...SERVER_ENV });
+  assert.deepEqual(spec.env, withMallocTuning({ PATH: '/usr/bin:/bin', HOME: '/home/me', ...SERVER_ENV }));
 });
 
 test('baton.server.nodePath picks that executable and drops the inherited ELECTRON_RUN_AS_NODE', () => {
@@ -41,7 +42,7 @@ test('baton.server.nodePath picks that executable and drops the inherited ELECTR
   assert.equal(spec.command, '/opt/node-24/bin/node', 'the setting is trimmed');
   assert.deepEqual(spec.args, [SCRIPT, 'mcp']);
   assert.ok(!('ELECTRON_RUN_AS_NODE' in spec.env));
-  assert.deepEqual(spec.env, { PATH: '/usr/bin:/bin', HOME: '/home/me', ...SERVER_ENV });
+  assert.deepEqual(spec.env, withMallocTuning({ PATH: '/usr/bin:/bin', HOME: '/home/me', ...SERVER_ENV }));
 });
 
 test('a blank nodePath setting counts as unset', () => {

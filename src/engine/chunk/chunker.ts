@@ -4,6 +4,7 @@ import type { FileSymbols } from '../symbols/symbol.ts';
 import { chunkSyntaxTree } from './ast-chunker.ts';
 import { DEFAULT_CHUNK_LIMITS, type Chunk, type ChunkLimits, type SplitterKind } from './chunk.ts';
 import { GrammarLoader, type Tree } from './grammars.ts';
+import { parseInput } from './c-grammar.ts';
 import { mostlyInside, testRegions } from './test-regions.ts';
 import { splitText } from './text-splitter.ts';
 
@@ -45,10 +46,12 @@ export class Chunker {
 
   private async process(source: string, language: LanguageInfo, splitter: SplitterKind, withSymbols: boolean): Promise<ChunkedFile> {
     const text = source.includes('\r\n') ? source.replace(/\r\n/g, '\n') : source;
-    const tree = language.grammar && (splitter === 'ast' || withSymbols) ? await this.parse(text, language.grammar) : undefined;
+    const input = parseInput(language, text);
+    const grammar = input.grammar;
+    const tree = grammar && (splitter === 'ast' || withSymbols) ? await this.parse(input.text, grammar) : undefined;
     try {
       const root = tree?.rootNode;
-      const chunks = (splitter === 'ast' && root && language.grammar && this.chunkTree(root, text, language.grammar)) || splitText(text, this.limits);
+      const chunks = (splitter === 'ast' && root && grammar && this.chunkTree(root, text, grammar)) || splitText(text, this.limits);
       return { chunks, symbols: withSymbols ? this.extract(root, text, language.id) : undefined };
     } finally {
       tree?.delete();

@@ -14,6 +14,15 @@ const treeSitter: TreeSitterApi =
   (treeSitterModule as unknown as { default?: TreeSitterApi }).default ?? (treeSitterModule as TreeSitterApi);
 
 /**
+ * Grammars that come from a package of their own rather than from
+ * @vscode/tree-sitter-wasm, by name. C has its own grammar: the C++ one
+ * parses C too, but V8's optimizing compiler takes some 260 MB for a short
+ * while to compile its lexer, the C grammar's about 50 MB (docs/indexing.md).
+ * esbuild.mjs copies these next to the others.
+ */
+export const SEPARATE_GRAMMARS: Readonly<Record<string, string>> = { c: 'tree-sitter-c' };
+
+/**
  * Where the WASM files are: `wasm/` next to the bundle in a build (esbuild.mjs
  * copies them there), else the installed package when running from source.
  */
@@ -23,6 +32,15 @@ export function grammarDirectory(): string {
   if (existsSync(path.join(bundled, 'tree-sitter.wasm'))) return bundled;
   const require = createRequire(import.meta.url);
   return path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
+}
+
+/** The WASM file of `grammar`: in `directory`, or (from source) in its own package when it has one. */
+function grammarFile(directory: string, grammar: string): string {
+  const name = `tree-sitter-${grammar}.wasm`;
+  const inDirectory = path.join(directory, name);
+  const ownPackage = SEPARATE_GRAMMARS[grammar];
+  if (!ownPackage || existsSync(inDirectory)) return inDirectory;
+  return createRequire(import.meta.url).resolve(`${ownPackage}/${name}`);
 }
 
 /**
@@ -41,7 +59,7 @@ function loadRuntime(directory: string): Promise<void> {
 }
 
 function loadLanguage(directory: string, grammar: string): Promise<Language> {
-  const file = path.join(directory, `tree-sitter-${grammar}.wasm`);
+  const file = grammarFile(directory, grammar);
   let loading = loadedLanguages.get(file);
   if (!loading) {
     loading = loadRuntime(directory).then(() => treeSitter.Language.load(file));

@@ -13,8 +13,9 @@ import type { IndexSettings, StoredFile } from '../store/records.ts';
  * - 1: the first release.
  * - 2: each file's role (and a chunk's own, for Rust test modules) is stored.
  * - 3: each file's symbols (definitions and references) are stored.
+ * - 4: C files are parsed with the C grammar instead of the C++ one.
  */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 /** The settings that shape chunks, as recorded per file. */
 export function formatOptions(settings: IndexSettings): string {
