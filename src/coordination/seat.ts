@@ -35,8 +35,11 @@ export interface TakeSeatOptions {
 
 export type SeatAttempt = { readonly seat: Seat } | { readonly seat: undefined; readonly reason: 'held' | 'busy' };
 
-/** An object of its own: proper-lockfile caches the mtime precision on it (an ES module namespace is frozen). */
-const LOCK_FS = { ...realFs };
+/**
+ * An object of its own: proper-lockfile caches the mtime precision on it (an ES module namespace
+ * is frozen). Inheriting, not copying: a copy would read fs.promises and load node:fs/promises.
+ */
+const LOCK_FS: typeof realFs = Object.create(realFs) as typeof realFs;
 
 /**
  * Every seat lock/unlock uses these options; proper-lockfile needs them identical everywhere.
