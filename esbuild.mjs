@@ -65,8 +65,21 @@ const common = {
   banner: { js: 'const __baton_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
 };
 
+/**
+ * proper-lockfile requires graceful-fs, which patches fs at load and loads
+ * node:fs/promises and Node's readline with it (2 MB in every server); the
+ * seat hands proper-lockfile Node's own fs (src/coordination/seat.ts), so the
+ * CLI bundle resolves graceful-fs to node:fs instead.
+ */
+const plainFsForLockfile = {
+  name: 'plain-fs-for-lockfile',
+  setup(build) {
+    build.onResolve({ filter: /^graceful-fs$/ }, () => ({ path: 'node:fs', external: true }));
+  },
+};
+
 const bundles = [
-  { ...common, entryPoints: { cli: 'src/cli/cli.ts' }, banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } },
+  { ...common, entryPoints: { cli: 'src/cli/cli.ts' }, plugins: [...common.plugins, plainFsForLockfile], banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } },
   // The indexer's worker threads (parse, chunk, tokenize); started by dist/cli.js from next to it.
   { ...common, entryPoints: { 'index-worker': 'src/engine/indexing/derive-worker.ts' } },
   // The extension's activation path: small on purpose (no MCP SDK, no zod).

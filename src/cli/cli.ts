@@ -4,8 +4,11 @@
  */
 import { EXIT_UNSUITABLE_RUNTIME } from '../protocol/server-env.ts';
 import { limitYoungGeneration } from './heap-limits.ts';
+import { pauseOptimizingCompilers } from './startup-tiering.ts';
 
 limitYoungGeneration();
+// Until main() says the command is under way (src/cli/startup-tiering.ts).
+pauseOptimizingCompilers();
 
 const MINIMUM = [22, 13] as const;
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);

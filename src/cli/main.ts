@@ -15,6 +15,7 @@ import { watchText } from '../server/format.ts';
 import { statusSnapshot } from '../server/status-snapshot.ts';
 import { BATON_VERSION } from '../protocol/version.ts';
 import { NOT_WATCHED, readWatchSummaries } from '../server/watch-record.ts';
+import { resumeOptimizingCompilers } from './startup-tiering.ts';
 import { SYMBOL_USAGE, runSymbolCommand } from './symbol-commands.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -87,10 +88,13 @@ async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   if (values.version) return print(BATON_VERSION);
   if (values.help || command === undefined || command === 'help') return print(USAGE);
+  // A server turns V8's optimizing compilers back on once it is up; every other command does its work now.
+  if (command !== 'mcp') resumeOptimizingCompilers();
   switch (command) {
     case 'mcp': {
       const { runStdioServer } = await import('../server/stdio-main.ts');
       await runStdioServer();
+      resumeOptimizingCompilers();
       return 0;
     }
     case 'index':

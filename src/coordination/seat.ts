@@ -35,7 +35,17 @@ export interface TakeSeatOptions {
 
 export type SeatAttempt = { readonly seat: Seat } | { readonly seat: undefined; readonly reason: 'held' | 'busy' };
 
-/** Every seat lock/unlock uses these options; proper-lockfile needs them identical everywhere. */
+/**
+ * An object of its own: proper-lockfile caches the mtime precision on it (an ES module namespace
+ * is frozen). Inheriting, not copying: a copy would read fs.promises and load node:fs/promises.
+ */
+const LOCK_FS: typeof realFs = Object.create(realFs) as typeof realFs;
+
+/**
+ * Every seat lock/unlock uses these options; proper-lockfile needs them identical everywhere.
+ * Locks use Node's own fs, not proper-lockfile's default graceful-fs (whose only gain, queueing
+ * on EMFILE, a few mkdir/stat calls do not need): the bundle leaves graceful-fs out (esbuild.mjs).
+ */
 function seatLockOptions(files: HomeFiles, onCompromised: (error: Error) => void): lockfile.LockOptions {
   return {
     lockfilePath: files.seatLock,
@@ -44,6 +54,7 @@ function seatLockOptions(files: HomeFiles, onCompromised: (error: Error) => void
     update: SEAT_UPDATE_MS,
     retries: 0,
     onCompromised,
+    fs: LOCK_FS,
   };
 }
 
@@ -101,6 +112,7 @@ function acquireBreaker(files: HomeFiles): Promise<() => Promise<void>> {
     realpath: false,
     stale: BREAKER_STALE_MS,
     retries: BREAKER_RETRIES,
+    fs: LOCK_FS,
     // Losing the breaker mid-attempt is harmless: the seat itself is the mkdir.
     onCompromised: () => {},
   });

@@ -1,4 +1,5 @@
-import { statfs } from 'node:fs/promises';
+// fs.promises on first use: node:fs/promises (with Node's readline) is not loaded by an idle follower.
+import fs from 'node:fs';
 
 /**
  * Linux file system types (statfs f_type) whose files can change on another
@@ -24,7 +25,7 @@ const REMOTE_FILE_SYSTEMS = new Map<number, string>([
 export async function remoteFileSystem(folder: string, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
   if (platform !== 'linux') return undefined;
   try {
-    const info = await statfs(folder);
+    const info = await fs.promises.statfs(folder);
     // f_type is unsigned; Node may hand it over as a negative 32-bit number.
     return REMOTE_FILE_SYSTEMS.get(info.type >>> 0);
   } catch {
