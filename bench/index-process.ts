@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { StatusReport } from '../src/engine/engine.ts';
-import { withMallocTuning } from '../src/extension/malloc-tuning.ts';
+import { withMallocTuning } from '../src/protocol/malloc-tuning.ts';
 import type { IndexProgress } from '../src/engine/progress.ts';
 
 const CHILD = fileURLToPath(new URL('./index-child.ts', import.meta.url));
@@ -28,7 +28,7 @@ export async function indexInChildProcess(
 ): Promise<IndexRun> {
   const args = [CHILD, root, home, ...(options.force ? ['--force'] : []), ...(options.symbols === false ? ['--no-symbols'] : [])];
   const start = performance.now();
-  // As the extension starts the server (src/extension/malloc-tuning.ts).
+  // As every server runs (src/cli/malloc-restart.ts): index-child.ts does not go through the CLI.
   const env = withMallocTuning({ ...(process.env as Record<string, string>), BATON_MAX_FILES: String(options.maxFiles), ...(options.workers === undefined ? {} : { BATON_INDEX_WORKERS: String(options.workers) }) });
   const { code, stdout, stderr } = await run(process.execPath, args, env);
   const processMs = performance.now() - start;

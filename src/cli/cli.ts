@@ -4,8 +4,11 @@
  */
 import { EXIT_UNSUITABLE_RUNTIME } from '../protocol/server-env.ts';
 import { limitYoungGeneration } from './heap-limits.ts';
+import { restartWithMallocTuning } from './malloc-restart.ts';
 import { pauseOptimizingCompilers } from './startup-tiering.ts';
 
+// First, before anything else is loaded: it may start this process again (src/cli/malloc-restart.ts).
+restartWithMallocTuning();
 limitYoungGeneration();
 // Until main() says the command is under way (src/cli/startup-tiering.ts).
 pauseOptimizingCompilers();

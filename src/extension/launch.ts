@@ -1,5 +1,5 @@
 import { SERVER_ENV } from '../protocol/server-env.ts';
-import { withMallocTuning } from './malloc-tuning.ts';
+import { withMallocTuning } from '../protocol/malloc-tuning.ts';
 
 /** How to start the server: a program, its arguments and its whole environment. */
 export interface LaunchSpec {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serverEnvironment, serverLaunch, type LaunchInput } from '../../src/extension/launch.ts';
-import { withMallocTuning } from '../../src/extension/malloc-tuning.ts';
+import { withMallocTuning } from '../../src/protocol/malloc-tuning.ts';
 
 const SCRIPT = '/home/me/.vscode/extensions/baton-dev.baton-0.1.0/dist/cli.js';
 const SERVER_ENV = { BATON_LABEL: 'VS Code — repo', BATON_HTTP_SECRET: 's3cret', BATON_LOG_LEVEL: 'info' };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withMallocTuning } from '../../src/extension/malloc-tuning.ts';
+import { withMallocTuning } from '../../src/protocol/malloc-tuning.ts';
 
 test('on Linux the server gets a fixed mmap threshold, added to tunables already set', () => {
   assert.equal(withMallocTuning({ PATH: '/bin' }, 'linux').GLIBC_TUNABLES, 'glibc.malloc.mmap_threshold=131072');
