@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import { tempFolder } from '../helpers/paths.ts';
+import { test } from 'node:test';
+import { cleanedUpAfterTests } from '../helpers/cleanup.ts';
 import { ServerProcess, tenureViolations, tenuresOf, waitForAny } from '../helpers/server-process.ts';
 
-const started: ServerProcess[] = [];
-const homes: { remove: () => void }[] = [];
-after(async () => {
-  for (const server of started) if (!server.exited) server.kill('SIGKILL');
-  await Promise.all(started.map((server) => server.waitForExit()));
-  for (const home of homes) home.remove();
-});
+const cleanup = cleanedUpAfterTests();
 
 function newHome(): string {
-  const home = tempFolder('election');
-  homes.push(home);
-  return home.path;
+  return cleanup.folder('election');
 }
 
 function startServers(home: string, count: number): ServerProcess[] {
   const servers = Array.from({ length: count }, () => new ServerProcess(home));
-  started.push(...servers);
+  cleanup.servers.push(...servers);
   return servers;
 }
 

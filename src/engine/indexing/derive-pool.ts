@@ -40,10 +40,7 @@ const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb
  * a one-worker index of the bench corpus's first half (94 MB): 14.65 → 13.9 s,
  * CPU −4 %, the same peak RSS (2026-12-01).
  */
-let workersYoungGenerationSized = false;
 function sizeWorkersYoungGeneration(): void {
-  if (workersYoungGenerationSized) return;
-  workersYoungGenerationSized = true;
   v8.setFlagsFromString(`--min-semi-space-size=${WORKER_HEAP_LIMITS.maxYoungGenerationSizeMb}`);
 }
 

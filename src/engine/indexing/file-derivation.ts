@@ -48,7 +48,7 @@ export async function deriveFile(chunker: Chunker, request: DeriveRequest): Prom
   return deriveContent(chunker, request, await readFileContent(request.absolutePath, request.maxBytes));
 }
 
-/** The same, for content already read (a worker reads the next files while it parses this one). */
+/** The same, for content already read (a worker thread reads it with a blocking read). */
 export async function deriveContent(chunker: Chunker, request: DeriveRequest, content: FileContent): Promise<DerivedFile> {
   if (content.kind === 'skipped' && isTransientSkip(content.reason)) return { kind: 'transient', reason: content.reason };
   const role = roleOfFile(request.path, content.kind === 'text' ? content.text : undefined);
