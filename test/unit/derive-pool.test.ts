@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Engine } from '../../src/engine/engine.ts';
 import { createDeriver, DeriveFailedError } from '../../src/engine/indexing/derive-pool.ts';
-import type { DeriveRequest } from '../../src/engine/indexing/file-derivation.ts';
+import { withTerms, type DeriveRequest } from '../../src/engine/indexing/file-derivation.ts';
 import { languageOf } from '../../src/engine/languages.ts';
 import { SAMPLES } from '../fixtures/chunker/samples.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
@@ -28,23 +28,27 @@ function requests(): DeriveRequest[] {
 }
 
 test('worker threads derive exactly what this thread derives: chunks, lines, terms, symbols, role', async () => {
-  const inThread = createDeriver({ workers: 0 });
-  const pool = createDeriver({ workers: 2 });
-  try {
-    const all = requests();
-    assert.ok(all.length >= 12, 'every language sample');
-    const [here, there] = await Promise.all([Promise.all(all.map((request) => inThread.derive(request))), Promise.all(all.map((request) => pool.derive(request)))]);
-    assert.deepEqual(there, here);
-    assert.ok(here.every((file) => file.kind === 'text' && file.chunks.length > 0));
-  } finally {
-    await pool.close();
-    await inThread.close();
+  // One worker leaves the search terms to the thread that writes; two make their own.
+  for (const [workers, kind] of [[1, 'chunked'], [2, 'text']] as const) {
+    const inThread = createDeriver({ workers: 0 });
+    const pool = createDeriver({ workers });
+    try {
+      const all = requests();
+      assert.ok(all.length >= 12, 'every language sample');
+      const [here, there] = await Promise.all([Promise.all(all.map((request) => inThread.derive(request))), Promise.all(all.map((request) => pool.derive(request)))]);
+      assert.ok(there.every((file) => file.kind === kind), `${workers} worker(s) send ${kind} files`);
+      assert.deepEqual(there.map(withTerms), here);
+      assert.ok(here.every((file) => file.kind === 'text' && file.chunks.length > 0));
+    } finally {
+      await pool.close();
+      await inThread.close();
+    }
   }
 });
 
 test('an index built by worker threads equals one built in this thread', async () => {
   const snapshots = [];
-  for (const workers of [0, 2]) {
+  for (const workers of [0, 1, 2]) {
     const home = tempFolder(`pool-home-${workers}`);
     const engine = new Engine({ home: home.path, maxFileBytes: 1 << 20, maxFiles: 50_000 }, { soleWriter: true, indexing: { workers } });
     try {
@@ -59,6 +63,7 @@ test('an index built by worker threads equals one built in this thread', async (
     }
   }
   assert.deepEqual(snapshots[1], snapshots[0]);
+  assert.deepEqual(snapshots[2], snapshots[0]);
 });
 
 test('a worker that dies in the middle of a file fails that file with a reason; the run goes on and the next run retries it', async () => {
@@ -96,7 +101,7 @@ test('a crash rejects with DeriveFailedError naming the file, and the pool start
   try {
     await assert.rejects(pool.derive(victim!), (error: Error) => error instanceof DeriveFailedError && error.message.includes(victim!.path) && /exited \(code 70\)/.test(error.message));
     const result = await pool.derive(next!);
-    assert.equal(result.kind, 'text');
+    assert.equal(result.kind, 'chunked'); // derived: a lone worker leaves the terms to this thread
   } finally {
     delete process.env.BATON_TEST_WORKER_CRASH_ON;
     await pool.close();

@@ -8,6 +8,8 @@ import type { DeriveRequest, DerivedFile } from './file-derivation.ts';
 /** Given to each worker when it starts. */
 export interface WorkerSettings {
   readonly symbols: boolean;
+  /** The worker makes the search terms of files of at least this many characters, and leaves the others' to the thread that writes. */
+  readonly termsFromChars: number;
 }
 
 export interface WorkerRequest {

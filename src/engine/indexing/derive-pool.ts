@@ -48,11 +48,32 @@ function sizeWorkersYoungGeneration(): void {
 const IDLE_MS = 15_000;
 /**
  * Files queued at one worker: enough that it never waits for the next one
- * while the main thread writes a batch. 8 → 16 took a one-worker index of the
- * corpus's first half (94 MB) from 15.1 to 14.3 s with symbols and 12.7 to
- * 12.3 s without, with the same peak RSS and event-loop delay (2026-12-01).
+ * while the main thread writes a batch (or, with one worker, tokenizes).
+ * A one-worker index of the corpus's first half (94 MB, with symbols):
+ * 8 → 16 took it from 15.1 to 14.3 s; with the main thread tokenizing,
+ * 16 → 32 from 12.3–12.7 to 11.4–11.6 s, and 64 did no better; the same
+ * peak RSS and event-loop delay (2026-12-01).
  */
-const PER_WORKER_IN_FLIGHT = 16;
+const PER_WORKER_IN_FLIGHT = 32;
+
+/**
+ * Which files' search terms the workers make (those of at least this many
+ * characters). A lone worker is the thread that bounds a run while the main
+ * thread, which only writes, idles about 70 % of it: there the main thread
+ * tokenizes the files below the threshold (their chunks come back as
+ * `chunked`, see withTerms), and a large file, whose terms would hold the
+ * main thread for milliseconds, is still tokenized by the worker. With more
+ * workers the main thread would become the bound, so they tokenize every file.
+ * A one-worker index of the corpus's first half (94 MB, with symbols), 16
+ * files in flight: 13.6–13.8 s with the worker tokenizing, 12.0–12.2 s with
+ * the main thread tokenizing every file; with 32 in flight, leaving files of
+ * 64 K characters and more to the worker took the main thread's event-loop
+ * delay p99 from 47–51 to 34–40 ms at the same speed (2026-12-01).
+ */
+function termsFromChars(poolSize: number): number {
+  return poolSize > 1 ? 0 : MAIN_THREAD_TERMS_BELOW_CHARS;
+}
+const MAIN_THREAD_TERMS_BELOW_CHARS = 65_536;
 
 /**
  * The default pool size: one worker thread per core but one, which is left
@@ -164,7 +185,7 @@ class DerivePool implements Deriver {
     sizeWorkersYoungGeneration();
     const worker = new Worker(workerScript(), {
       env: process.env,
-      workerData: { symbols: this.symbols } satisfies WorkerSettings,
+      workerData: { symbols: this.symbols, termsFromChars: termsFromChars(this.size) } satisfies WorkerSettings,
       resourceLimits: WORKER_HEAP_LIMITS,
     });
     const entry: PoolWorker = { worker, inFlight: new Map(), ended: false };

@@ -1,6 +1,7 @@
 /**
  * A worker thread of the derive pool: it derives files (read, parse, chunk,
- * tokenize, extract symbols) and sends the results back, so the thread that
+ * extract symbols, and tokenize unless the pool keeps that for the main
+ * thread) and sends the results back, so the thread that
  * runs the election, IPC and MCP only writes them. It loads its own
  * tree-sitter runtime and grammars, on first use, and they go with it when
  * the pool lets an idle worker end.
@@ -14,7 +15,8 @@ import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messag
 
 const port = parentPort;
 if (!port) throw new Error('derive-worker.ts runs as a worker thread of the derive pool');
-const chunker = new Chunker({ symbols: (workerData as WorkerSettings).symbols });
+const settings = workerData as WorkerSettings;
+const chunker = new Chunker({ symbols: settings.symbols });
 // A test makes a worker die in the middle of some files (comma-separated paths), to check that the run survives it.
 const crashOn = new Set(process.env.BATON_TEST_WORKER_CRASH_ON?.split(',') ?? []);
 
@@ -27,7 +29,7 @@ port.on('message', (message: WorkerRequest) => {
     try {
       const content = readFileContentSync(request.absolutePath, request.maxBytes);
       if (crashOn.has(request.path)) process.exit(70);
-      port.postMessage({ id: message.id, result: await deriveContent(chunker, request, content) } satisfies WorkerReply);
+      port.postMessage({ id: message.id, result: await deriveContent(chunker, request, content, { termsFromChars: settings.termsFromChars }) } satisfies WorkerReply);
     } catch (error) {
       port.postMessage({ id: message.id, error: errorMessage(error) } satisfies WorkerReply);
     }

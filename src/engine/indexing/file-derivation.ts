@@ -3,11 +3,10 @@ import type { Chunker } from '../chunk/chunker.ts';
 import type { LanguageInfo } from '../languages.ts';
 import { roleOfFile } from '../roles/file-role.ts';
 import { isTransientSkip, readFileContent, type FileContent, type SkipReason } from '../scan/file-content.ts';
-import type { PreparedChunk } from '../store/index-store.ts';
+import type { HashedChunk, PreparedChunk } from '../store/index-store.ts';
 import type { FileSymbols } from '../symbols/symbol.ts';
-import type { TermCache } from '../tokenize.ts';
 import type { FileRole } from '../../protocol/roles.ts';
-import { prepareChunk } from './prepare.ts';
+import { addTerms, hashChunk } from './prepare.ts';
 
 /** One file to derive: everything the work needs, so it can run in any thread. */
 export interface DeriveRequest {
@@ -19,6 +18,17 @@ export interface DeriveRequest {
   readonly maxBytes: number;
   /** The stored content hash, when the stored chunks are current: content with this hash is not chunked again. */
   readonly unchangedIfHash?: string | undefined;
+}
+
+/** A text file's chunks and symbols; `Chunks` says how far its chunks are prepared. */
+interface TextFile<Kind extends string, Chunks> {
+  readonly kind: Kind;
+  readonly hash: string;
+  readonly role: FileRole;
+  /** Characters of text, which batches are sized by. */
+  readonly chars: number;
+  readonly chunks: readonly Chunks[];
+  readonly symbols: FileSymbols | undefined;
 }
 
 /**
@@ -33,28 +43,33 @@ export type DerivedFile =
   | { readonly kind: 'same'; readonly hash: string; readonly role: FileRole }
   /** Binary, minified or too large: stored without chunks. */
   | { readonly kind: 'skipped'; readonly hash: string; readonly role: FileRole }
-  | {
-      readonly kind: 'text';
-      readonly hash: string;
-      readonly role: FileRole;
-      /** Characters of text, which batches are sized by. */
-      readonly chars: number;
-      readonly chunks: readonly PreparedChunk[];
-      readonly symbols: FileSymbols | undefined;
-    };
+  | TextFile<'text', PreparedChunk>
+  /** Text whose chunks still need their search terms (see withTerms): a worker left them to the writing thread. */
+  | TextFile<'chunked', HashedChunk>;
+
+/** A derived file ready to write: chunked text gets its search terms here, in the calling thread. */
+export function withTerms(file: DerivedFile): Exclude<DerivedFile, { kind: 'chunked' }> {
+  return file.kind === 'chunked' ? { ...file, kind: 'text', chunks: addTerms(file.chunks) } : file;
+}
+
+/** Which files derivation makes the search terms of; the others' are left to the thread that writes (see derive-pool.ts). */
+export interface DeriveOptions {
+  /** Files of at least this many characters (0: all). */
+  readonly termsFromChars: number;
+}
 
 /** Reads, chunks, tokenizes and extracts one file: the CPU-heavy part of indexing. */
 export async function deriveFile(chunker: Chunker, request: DeriveRequest): Promise<DerivedFile> {
-  return deriveContent(chunker, request, await readFileContent(request.absolutePath, request.maxBytes));
+  return deriveContent(chunker, request, await readFileContent(request.absolutePath, request.maxBytes), { termsFromChars: 0 });
 }
 
 /** The same, for content already read (a worker thread reads it with a blocking read). */
-export async function deriveContent(chunker: Chunker, request: DeriveRequest, content: FileContent): Promise<DerivedFile> {
+export async function deriveContent(chunker: Chunker, request: DeriveRequest, content: FileContent, options: DeriveOptions): Promise<DerivedFile> {
   if (content.kind === 'skipped' && isTransientSkip(content.reason)) return { kind: 'transient', reason: content.reason };
   const role = roleOfFile(request.path, content.kind === 'text' ? content.text : undefined);
   if (request.unchangedIfHash !== undefined && content.hash !== '' && content.hash === request.unchangedIfHash) return { kind: 'same', hash: content.hash, role };
   if (content.kind === 'skipped') return { kind: 'skipped', hash: content.hash, role };
   const { chunks, symbols } = await chunker.chunkAndExtract(content.text, request.language, request.splitter);
-  const terms: TermCache = new Map();
-  return { kind: 'text', hash: content.hash, role, chars: content.text.length, chunks: chunks.map((chunk) => prepareChunk(chunk, terms)), symbols };
+  const file = { kind: 'chunked', hash: content.hash, role, chars: content.text.length, chunks: chunks.map(hashChunk), symbols } as const;
+  return file.chars >= options.termsFromChars ? withTerms(file) : file;
 }

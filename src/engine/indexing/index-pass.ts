@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Embedder } from '../embed/embedder.ts';
 import { extensionOf } from '../languages.ts';
 import type { IndexProgress } from '../progress.ts';
@@ -6,7 +7,7 @@ import type { SkipReason } from '../scan/file-content.ts';
 import type { ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from '../store/index-store.ts';
 import type { Deriver } from './derive-pool.ts';
-import type { DerivedFile } from './file-derivation.ts';
+import { withTerms, type DerivedFile } from './file-derivation.ts';
 import { pathTerms } from '../tokenize.ts';
 
 export interface IndexerDeps {
@@ -44,6 +45,13 @@ export interface RunCounts {
 const BATCH_MAX_FILES = 200;
 const BATCH_MAX_CHARS = 250_000;
 const BATCH_MAX_MS = 250;
+/**
+ * The longest the run's loop holds the thread between files before it lets
+ * the event loop run: results that come back together (a worker's 16 files,
+ * tokenized here with one worker: see derive-pool.ts) are not all processed
+ * in one go.
+ */
+const SLICE_MS = 10;
 const DELETE_BATCH = 500;
 const EMBED_BATCH = 128;
 
@@ -67,6 +75,7 @@ export class IndexPass {
   private batchGone: string[] = [];
   private batchChars = 0;
   private batchStartedAt = Date.now();
+  private sliceStartedAt = performance.now();
   private total = 0;
   private processed = 0;
   private readonly format: IndexFormat;
@@ -105,8 +114,13 @@ export class IndexPass {
       stored.delete(file.path);
       this.processed++;
       if (this.batchIsFull()) {
+        // The batch's transaction gets a slice of its own.
+        await this.yieldToEventLoop();
         this.flush();
         await this.deps.afterBatch?.(this.codebase.root);
+        await this.yieldToEventLoop();
+      } else if (performance.now() - this.sliceStartedAt >= SLICE_MS) {
+        await this.yieldToEventLoop();
       }
     }
     this.flush();
@@ -136,15 +150,16 @@ export class IndexPass {
       this.counts.unchanged++;
       return;
     }
-    let derived: DerivedFile;
+    let result: DerivedFile;
     try {
-      derived = await (derivations ? derivations.take(file) : this.derive(file, previous));
+      result = await (derivations ? derivations.take(file) : this.derive(file, previous));
     } catch (error) {
       // The file's own failure (its worker died on it): it keeps what was indexed and is tried again next run.
       this.counts.failed++;
       if (this.failures.length < 5) this.failures.push((error as Error).message);
       return;
     }
+    const derived = withTerms(result);
     if (derived.kind === 'transient') {
       this.noteTransient(file, previous, derived.reason);
       return;
@@ -215,6 +230,11 @@ export class IndexPass {
     }
     this.counts.vanished++;
     if (previous) this.batchGone.push(file.path);
+  }
+
+  private async yieldToEventLoop(): Promise<void> {
+    await yieldToEventLoop();
+    this.sliceStartedAt = performance.now();
   }
 
   private add(update: FileUpdate, chars: number): void {

@@ -11,7 +11,7 @@ import { VectorTable } from './vectors.ts';
 
 export { NO_WRITER, SOLE_WRITER, type WriteFence } from './connection.ts';
 export type { CandidateFilter, ColumnWeights } from './chunk-search.ts';
-export type { ChunkCandidate, CodebaseRecord, CodebaseStatus, FileUpdate, IndexSettings, PreparedChunk, StoredFile } from './records.ts';
+export type { ChunkCandidate, CodebaseRecord, CodebaseStatus, FileUpdate, HashedChunk, IndexSettings, PreparedChunk, StoredFile } from './records.ts';
 export type { StoredFileSymbols, SymbolState } from './symbols.ts';
 
 /**

@@ -37,17 +37,21 @@ export interface StoredFile {
   readonly formatOptions: string;
 }
 
-/** A chunk ready to store: its text plus the terms the FTS table indexes. */
-export interface PreparedChunk {
+/** A chunk with its hash, before its search terms are made. */
+export interface HashedChunk {
   readonly startLine: number;
   readonly endLine: number;
   readonly content: string;
   readonly contentHash: string;
   readonly symbols: string;
-  readonly symbolTerms: string;
-  readonly bodyTerms: string;
   /** The chunk's role when it differs from its file's (test code inside a source file). */
   readonly role?: FileRole | undefined;
+}
+
+/** A chunk ready to store: its text plus the terms the FTS table indexes. */
+export interface PreparedChunk extends HashedChunk {
+  readonly symbolTerms: string;
+  readonly bodyTerms: string;
 }
 
 /** One file's new state. `chunks: null` means the content is unchanged and only size/mtime move. */
