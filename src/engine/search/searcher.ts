@@ -6,6 +6,8 @@ import { normalizeExtension } from '../languages.ts';
 import { absolutePath } from '../paths.ts';
 import { percentOf } from '../progress.ts';
 import type { ChunkCandidate, CodebaseRecord, IndexStore } from '../store/index-store.ts';
+import type { CandidateFilter } from '../store/chunk-search.ts';
+import { planHolds, prunePlan } from './bm25-bound.ts';
 import { diversify, pieceContent, type RankedPiece } from './diversify.ts';
 import { enclosingSymbols } from '../symbols/enclosing.ts';
 import type { SymbolKind } from '../symbols/symbol.ts';
@@ -92,7 +94,7 @@ export class Searcher {
     const analyzed = analyzeQuery(query, ranking.joinedTerms);
     const selected = this.termRarity.select(this.store, codebase, analyzed.terms);
     const match = termsExpression(selected.terms, extensions);
-    const lexical = match ? this.store.search.candidates(codebase.id, match, ranking.candidateDepth, ranking.columns, filter) : [];
+    const lexical = match ? this.lexicalCandidates(codebase, match, selected, extensions.length === 0 && !filter.pathPrefix && roles.length === 0, filter) : [];
     let candidates: ChunkCandidate[] = lexical;
     let relevance = lexicalRelevance(lexical, analyzed, ranking.weights);
     let mode: SearchResponse['mode'] = 'lexical';
@@ -119,6 +121,23 @@ export class Searcher {
       percent: percentOf(codebase),
       results: this.withContent(pieces).map((result, index) => (symbols[index] ? { ...result, symbol: symbols[index] } : result)),
     };
+  }
+
+  /**
+   * The best bm25 matches. A query of only rare terms (the counts are known)
+   * and no filter is first ranked without the chunks that match only its most
+   * common term; when that page provably is the whole ranking's (see
+   * bm25-bound.ts), it is the answer, else the whole ranking is.
+   */
+  private lexicalCandidates(codebase: CodebaseRecord, match: string, selected: { terms: readonly string[]; rare: boolean }, unfiltered: boolean, filter: CandidateFilter): ChunkCandidate[] {
+    const { candidateDepth: depth, columns } = this.ranking;
+    const plan = unfiltered && selected.rare ? prunePlan(selected.terms, (term) => this.termRarity.countedMatches(codebase, term), codebase.chunkCount, depth) : undefined;
+    const within = plan && termsExpression(plan.rest);
+    if (plan && within) {
+      const page = this.store.search.candidatesWithin(codebase.id, match, within, depth, columns);
+      if (planHolds(plan, page, depth)) return page;
+    }
+    return this.store.search.candidates(codebase.id, match, depth, columns, filter);
   }
 
   /** File coverage (see term-coverage.ts) over the query's words that chose the candidates. */

@@ -59,8 +59,7 @@ export class ChunkSearch {
    */
   candidates(codebaseId: number, match: string, limit: number, weights: ColumnWeights, filter: CandidateFilter = {}): ChunkCandidate[] {
     const fts = ftsTableName(codebaseId);
-    const bm25 = `bm25(${fts}, ${weight(weights.symbols)}, ${weight(weights.path)}, ${weight(weights.body)}, 0.0)`;
-    const ranked = `SELECT rowid AS id, ${bm25} AS score FROM ${fts} WHERE ${fts} MATCH ?`;
+    const ranked = `SELECT rowid AS id, ${bm25Sql(fts, weights)} AS score FROM ${fts} WHERE ${fts} MATCH ?`;
     const roleSql = this.roleSql();
     const columns = `${candidateColumns(roleSql)}, r.score AS bm25`;
     const roles = filter.roles ?? [];
@@ -85,6 +84,21 @@ export class ChunkSearch {
       JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id
       WHERE ${conditions.join(' AND ')} ORDER BY r.score LIMIT ?`;
     return this.connection.statement(sql).all(...parameters, limit) as unknown as ChunkCandidate[];
+  }
+
+  /**
+   * The same ranking (bm25 of the whole `match`) of only the chunks that
+   * also match `within`; the others are not scored at all (see
+   * search/bm25-bound.ts). `+rowid` keeps SQLite from handing the IN to
+   * FTS5 as rowid lookups, each of which would start the query anew.
+   */
+  candidatesWithin(codebaseId: number, match: string, within: string, limit: number, weights: ColumnWeights): ChunkCandidate[] {
+    const fts = ftsTableName(codebaseId);
+    const sql = `SELECT ${candidateColumns(this.roleSql())}, r.score AS bm25 FROM (
+        SELECT rowid AS id, ${bm25Sql(fts, weights)} AS score FROM ${fts}
+        WHERE ${fts} MATCH ? AND +rowid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?) ORDER BY score LIMIT ?) r
+      JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id ORDER BY r.score`;
+    return this.connection.statement(sql).all(match, within, limit) as unknown as ChunkCandidate[];
   }
 
   /** Ids of the chunks matching an FTS5 expression, in no useful order, at most `limit` (no ranking: cheap for a rare term). */
@@ -141,6 +155,11 @@ export class ChunkSearch {
       .statement('SELECT id AS chunkId, start_line AS startLine, end_line AS endLine FROM chunks WHERE file_id = ? AND end_line >= ? AND start_line <= ? ORDER BY start_line')
       .all(fileId, first, last) as unknown as { chunkId: number; startLine: number; endLine: number }[];
   }
+}
+
+/** bm25 with the columns' weights (the extension column never scores). */
+function bm25Sql(fts: string, weights: ColumnWeights): string {
+  return `bm25(${fts}, ${weight(weights.symbols)}, ${weight(weights.path)}, ${weight(weights.body)}, 0.0)`;
 }
 
 function weight(value: number): string {

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { INDEX_FORMAT_VERSION } from '../../src/engine/indexing/index-format.ts';
+import { phraseScoreBound, planHolds, prunePlan } from '../../src/engine/search/bm25-bound.ts';
+import { singleTermExpression, termsExpression } from '../../src/engine/search/fts-query.ts';
+import { openDatabase } from '../../src/engine/store/database.ts';
+import { epochFence } from '../../src/engine/store/epochs.ts';
+import { IndexStore, type FileUpdate } from '../../src/engine/store/index-store.ts';
+import { tempFolder } from '../helpers/paths.ts';
+
+// A real FTS5 table of 4,000 chunks whose words have chosen frequencies: a few
+// common ones, rarer ones, and lengths from a few words to a few hundred.
+const CHUNKS = 4000;
+const VOCABULARY: readonly [word: string, share: number][] = [
+  ['widget', 0.35],
+  ['handler', 0.25],
+  ['gizmo', 0.08],
+  ['sprocket', 0.06],
+  ['flange', 0.03],
+  ['ratchet', 0.012],
+];
+const WEIGHTS = [
+  { symbols: 8, path: 3, body: 1 },
+  { symbols: 1, path: 1, body: 1 },
+  { symbols: 50, path: 0, body: 0.1 },
+];
+
+const home = tempFolder('bm25-bound');
+let store: IndexStore;
+let codebaseId: number;
+
+/** mulberry32: the same chunks every run. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function words(next: () => number): { symbols: string; body: string } {
+  const symbols: string[] = [];
+  const body: string[] = [];
+  const length = 3 + Math.floor(next() ** 3 * 300);
+  for (let i = 0; i < length; i++) body.push(`filler${Math.floor(next() * 500)}`);
+  for (const [word, share] of VOCABULARY) {
+    if (next() >= share) continue;
+    const repeats = 1 + Math.floor(next() ** 2 * 6);
+    for (let i = 0; i < repeats; i++) body.push(word);
+    if (next() < 0.3) symbols.push(word);
+  }
+  return { symbols: symbols.join(' '), body: body.join(' ') };
+}
+
+before(() => {
+  store = new IndexStore(openDatabase(home.path));
+  const epoch = store.epochs.claimNext();
+  store.setWriteFence(epochFence(epoch), epoch);
+  codebaseId = store.codebases.beginIndexing('/project', { splitter: 'ast', customExtensions: [], ignorePatterns: [] }).id;
+  const next = random(7);
+  const updates: FileUpdate[] = [];
+  for (let i = 0; i < CHUNKS; i++) {
+    const { symbols, body } = words(next);
+    updates.push({
+      path: `src/file${i}.ts`,
+      size: body.length,
+      mtimeMs: 1,
+      hash: `h${i}`,
+      language: 'typescript',
+      role: 'source',
+      pathTerms: `src file${i}`,
+      extension: 'ts',
+      formatVersion: INDEX_FORMAT_VERSION,
+      formatOptions: 'splitter=ast',
+      chunks: [{ startLine: 1, endLine: 1, content: body, contentHash: `c${i}`, symbols, symbolTerms: symbols, bodyTerms: body }],
+    });
+  }
+  for (let start = 0; start < updates.length; start += 500) store.contents.applyBatch(codebaseId, updates.slice(start, start + 500), []);
+});
+after(() => {
+  store.close();
+  home.remove();
+});
+
+function matchesOf(term: string): number {
+  return store.search.countMatches(codebaseId, singleTermExpression(term), CHUNKS + 1);
+}
+
+test("a chunk that matches one term scores below that term's bound, whatever the weights", () => {
+  for (const weights of WEIGHTS) {
+    for (const [word] of VOCABULARY) {
+      const count = matchesOf(word);
+      assert.ok(count > 0, word);
+      const all = store.search.candidates(codebaseId, singleTermExpression(word), CHUNKS, weights);
+      assert.equal(all.length, count);
+      const best = Math.max(...all.map((candidate) => -candidate.bm25));
+      assert.ok(best < phraseScoreBound(count, CHUNKS), `${word} ${JSON.stringify(weights)}: ${best} vs ${phraseScoreBound(count, CHUNKS)}`);
+    }
+  }
+});
+
+test('when the plan holds, the page ranked without the common term is the whole ranking, scores and order', () => {
+  let held = 0;
+  let failed = 0;
+  for (const weights of WEIGHTS) {
+    for (const depth of [20, 200]) {
+      for (let mask = 3; mask < 1 << VOCABULARY.length; mask++) {
+        const terms = VOCABULARY.filter((_, index) => mask & (1 << index)).map(([word]) => word);
+        const plan = prunePlan(terms, matchesOf, CHUNKS, depth);
+        if (!plan) continue;
+        const match = termsExpression(terms)!;
+        const page = store.search.candidatesWithin(codebaseId, match, termsExpression(plan.rest)!, depth, weights);
+        if (!planHolds(plan, page, depth)) {
+          failed++;
+          continue;
+        }
+        held++;
+        assert.deepEqual(page, store.search.candidates(codebaseId, match, depth, weights), `${terms.join(' ')} ${JSON.stringify(weights)} depth ${depth}`);
+      }
+    }
+  }
+  // The fixture must exercise both outcomes.
+  assert.ok(held >= 20, `held ${held}`);
+  assert.ok(failed >= 1, `failed ${failed}`);
+});
+
+test('no plan for one term, repeated terms, unknown counts, a rare most-common term or rest too small to fill the page', () => {
+  const counts: Record<string, number> = { big: 5000, mid: 400, small: 50, tiny: 3 };
+  const of = (term: string): number | undefined => counts[term];
+  assert.equal(prunePlan(['big'], of, 100_000, 200), undefined);
+  assert.equal(prunePlan(['big', 'big', 'mid'], of, 100_000, 200), undefined);
+  assert.equal(prunePlan(['big', 'unknown'], of, 100_000, 200), undefined);
+  assert.equal(prunePlan(['mid', 'small'], of, 100_000, 200), undefined);
+  assert.equal(prunePlan(['big', 'small', 'tiny'], of, 100_000, 200), undefined);
+  const plan = prunePlan(['mid', 'big', 'small'], of, 100_000, 200);
+  assert.deepEqual(plan?.rest, ['mid', 'small']);
+  assert.ok(plan.bound > 0);
+});
