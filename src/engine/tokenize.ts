@@ -6,10 +6,6 @@
  */
 
 const IDENTIFIER = /[A-Za-z0-9_$\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+/g;
-/** Boundaries inside an identifier: lower→Upper, UPPER→Upper+lower (HTTPServer). */
-const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])/g;
-const SEPARATORS = /[_$]+/;
-const PLAIN_WORD = /^[a-z0-9]+$/;
 /** Longer terms are not indexed (a whole identifier of 60 characters is kept only as its parts). */
 export const MAX_TERM_LENGTH = 40;
 
@@ -22,15 +18,56 @@ const STOP_WORDS = new Set(
     'used use uses using work works done happen happens place part').split(' '),
 );
 
-/** Splits one identifier into lower-case parts: "parseHTTPConfig2" → parse, http, config2. */
+/**
+ * Splits one identifier into lower-case parts: "parseHTTPConfig2" → parse,
+ * http, config2. A part ends at `_` or `$`, between a lower-case letter or
+ * digit and a capital ("parseConfig"), and before the last capital of a run
+ * followed by a lower-case letter ("HTTPServer"). Boundaries are found left
+ * to right without overlapping, as a global regular expression would
+ * (/([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])/g: "aBCd" → a, bcd), in one pass:
+ * it runs for every name of every search candidate and every identifier
+ * indexed (test/unit/identifier-parts.test.ts checks it against the regex).
+ */
 export function identifierParts(identifier: string): string[] {
-  // Most words in code are plain lower-case: nothing to split.
-  if (PLAIN_WORD.test(identifier)) return [identifier];
-  return identifier
-    .replace(CAMEL_BOUNDARY, (_m, a?: string, b?: string, c?: string, d?: string) => (a ? `${a}_${b}` : `${c}_${d}`))
-    .split(SEPARATORS)
-    .filter((part) => part.length > 0)
-    .map((part) => part.toLowerCase());
+  const parts: string[] = [];
+  let partStart = 0;
+  let at = 0;
+  const cut = (end: number, next: number): void => {
+    if (end > partStart) parts.push(identifier.slice(partStart, end).toLowerCase());
+    partStart = next;
+  };
+  while (at < identifier.length) {
+    const code = identifier.charCodeAt(at);
+    if (code === UNDERSCORE || code === DOLLAR) {
+      cut(at, at + 1);
+      at++;
+    } else if (isLowerOrDigit(code) && isUpper(identifier.charCodeAt(at + 1))) {
+      cut(at + 1, at + 1);
+      at += 2;
+    } else if (isUpper(code) && isUpper(identifier.charCodeAt(at + 1)) && isLower(identifier.charCodeAt(at + 2))) {
+      cut(at + 1, at + 1);
+      at += 3;
+    } else {
+      at++;
+    }
+  }
+  cut(identifier.length, identifier.length);
+  return parts;
+}
+
+const UNDERSCORE = 95;
+const DOLLAR = 36;
+
+function isUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+function isLower(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
+function isLowerOrDigit(code: number): boolean {
+  return isLower(code) || (code >= 48 && code <= 57);
 }
 
 /** Whether a query word is a stop word (a one-part word in the list). */

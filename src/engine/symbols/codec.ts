@@ -55,6 +55,35 @@ export function definitionsNamed(encoded: string, accepts: (name: string) => boo
   return definitions;
 }
 
+/**
+ * The definitions whose extent (start to end line) meets lines `first`…`last`;
+ * the others are not decoded: a search result needs only the few around it,
+ * and its file may define thousands.
+ */
+export function definitionsOverlapping(encoded: string, first: number, last: number): SymbolDefinition[] {
+  const definitions: SymbolDefinition[] = [];
+  let start = 0;
+  while (start < encoded.length) {
+    let end = encoded.indexOf('\n', start);
+    if (end === -1) end = encoded.length;
+    // The last three fields: line, lines before it, lines after it.
+    const afterTab = encoded.lastIndexOf('\t', end - 1);
+    const beforeTab = encoded.lastIndexOf('\t', afterTab - 1);
+    const lineTab = encoded.lastIndexOf('\t', beforeTab - 1);
+    if (lineTab >= start) {
+      const line = Number(encoded.slice(lineTab + 1, beforeTab));
+      const startLine = line - Number(encoded.slice(beforeTab + 1, afterTab));
+      const endLine = line + Number(encoded.slice(afterTab + 1, end));
+      if (startLine <= last && endLine >= first) {
+        const definition = decodeRow(encoded.slice(start, end));
+        if (definition) definitions.push(definition);
+      }
+    }
+    start = end + 1;
+  }
+  return definitions;
+}
+
 function decodeRow(row: string): SymbolDefinition | undefined {
   const [letter = '', name = '', container = '', line, before, after] = row.split('\t');
   const kind = KINDS_BY_LETTER.get(letter);

@@ -1,5 +1,5 @@
 import type { IndexStore } from '../store/index-store.ts';
-import { decodeDefinitions } from './codec.ts';
+import { definitionsOverlapping } from './codec.ts';
 import type { SymbolDefinition, SymbolKind } from './symbol.ts';
 
 /** The innermost definition whose extent holds `line`, if any. */
@@ -38,13 +38,10 @@ export function enclosingSymbols(
   results: readonly { readonly fileId: number; readonly startLine: number; readonly endLine: number }[],
 ): ({ name: string; kind: SymbolKind } | undefined)[] {
   const byFile = store.symbols.definitionsOfFiles([...new Set(results.map((result) => result.fileId))]);
-  const decoded = new Map<number, SymbolDefinition[]>();
   return results.map((result) => {
     const encoded = byFile.get(result.fileId);
     if (encoded === undefined) return undefined;
-    let definitions = decoded.get(result.fileId);
-    if (!definitions) decoded.set(result.fileId, (definitions = decodeDefinitions(encoded)));
-    const definition = definitionOfChunk(definitions, result.startLine, result.endLine);
+    const definition = definitionOfChunk(definitionsOverlapping(encoded, result.startLine, result.endLine), result.startLine, result.endLine);
     return definition ? { name: definition.name, kind: definition.kind } : undefined;
   });
 }
