@@ -89,8 +89,40 @@ const plainFsForLockfile = {
  */
 const minified = { minifyWhitespace: true, minifySyntax: true, minifyIdentifiers: true };
 
+/**
+ * Two modules the server's bundle leaves out, each replaced by a stand-in of
+ * Baton's (the file says why; together 1.9 MB of every idle server): the MCP
+ * SDK's ajv validator, used only for elicitation, which Baton never does, and
+ * the `assert` of signal-exit, which calls only `assert.equal`. A stand-in
+ * that no longer matches anything (a dependency moved the import) fails the
+ * build instead of quietly putting the memory back.
+ */
+const standIns = {
+  name: 'stand-ins',
+  setup(build) {
+    const rules = [
+      { importer: /@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]server[\\/]index\.js$/, path: /validation\/ajv-provider\.js$/, standIn: 'src/server/no-schema-validator.ts' },
+      { importer: /[\\/]signal-exit[\\/]index\.js$/, path: /^assert$/, standIn: 'src/coordination/assert-stand-in.ts' },
+    ];
+    const used = new Set();
+    build.onStart(() => used.clear());
+    build.onResolve({ filter: /ajv-provider\.js$|^assert$/ }, (args) => {
+      const rule = rules.find((candidate) => candidate.path.test(args.path) && candidate.importer.test(args.importer));
+      if (!rule) return undefined;
+      used.add(rule);
+      return { path: path.resolve(rule.standIn) };
+    });
+    build.onEnd(() => {
+      const unused = rules.filter((candidate) => !used.has(candidate));
+      if (unused.length > 0) {
+        throw new Error(unused.map((rule) => `stand-in ${rule.standIn} replaced nothing: update its rule in esbuild.mjs (importer ${rule.importer}, import ${rule.path})`).join('; '));
+      }
+    });
+  },
+};
+
 const bundles = [
-  { ...common, ...minified, entryPoints: { cli: 'src/cli/cli.ts' }, plugins: [...common.plugins, plainFsForLockfile], banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } },
+  { ...common, ...minified, entryPoints: { cli: 'src/cli/cli.ts' }, plugins: [...common.plugins, plainFsForLockfile, standIns], banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } },
   // The indexer's worker threads (parse, chunk, tokenize); started by dist/cli.js from next to it.
   { ...common, ...minified, entryPoints: { 'index-worker': 'src/engine/indexing/derive-worker.ts' } },
   // The extension's activation path: small on purpose (no MCP SDK, no zod).

@@ -47,7 +47,7 @@ const BATCH_MAX_CHARS = 250_000;
 const BATCH_MAX_MS = 250;
 /**
  * The longest the run's loop holds the thread between files before it lets
- * the event loop run: results that come back together (a worker's 16 files,
+ * the event loop run: results that come back together (a worker's 32 files,
  * tokenized here with one worker: see derive-pool.ts) are not all processed
  * in one go.
  */
