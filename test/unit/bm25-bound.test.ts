@@ -126,14 +126,16 @@ test('when the plan holds, the page ranked without the common term is the whole 
   assert.ok(failed >= 1, `failed ${failed}`);
 });
 
-test('no plan for one term, repeated terms, unknown counts, a rare most-common term or rest too small to fill the page', () => {
-  const counts: Record<string, number> = { big: 5000, mid: 400, small: 50, tiny: 3 };
+test('no plan for one term, repeated terms, unknown counts, a rare or not dominant most-common term, or rest too small to fill the page', () => {
+  const counts: Record<string, number> = { big: 5000, mid: 400, small: 50, tiny: 3, even1: 3000, even2: 3000, even3: 3000 };
   const of = (term: string): number | undefined => counts[term];
   assert.equal(prunePlan(['big'], of, 100_000, 200), undefined);
   assert.equal(prunePlan(['big', 'big', 'mid'], of, 100_000, 200), undefined);
   assert.equal(prunePlan(['big', 'unknown'], of, 100_000, 200), undefined);
   assert.equal(prunePlan(['mid', 'small'], of, 100_000, 200), undefined);
   assert.equal(prunePlan(['big', 'small', 'tiny'], of, 100_000, 200), undefined);
+  assert.equal(prunePlan(['even1', 'even2', 'even3'], of, 100_000, 200), undefined);
+  assert.ok(prunePlan(['even1', 'even2'], of, 100_000, 200));
   const plan = prunePlan(['mid', 'big', 'small'], of, 100_000, 200);
   assert.deepEqual(plan?.rest, ['mid', 'small']);
   assert.ok(plan.bound > 0);
