@@ -41,12 +41,12 @@ export function phraseScoreBound(matches: number, rows: number): number {
   return (idf <= 0 ? 1e-6 : idf) * (K1 + 1);
 }
 
-/** Which term to leave out of the first ranking, and what the page must beat for that to be exact. */
+/** Which term to leave out of the first ranking. */
 export interface PrunePlan {
+  /** The most common term, whose bound the page must beat (see planHolds). */
+  readonly leftOut: string;
   /** The other terms: only chunks matching one of them are ranked (by the whole query's bm25). */
   readonly rest: readonly string[];
-  /** The page is exact when it is full and its last score (as a positive number) is above this. */
-  readonly bound: number;
 }
 
 /**
@@ -65,10 +65,16 @@ export function prunePlan(terms: readonly string[], matchesOf: (term: string) =>
   const restMatches = known.reduce((sum, count, index) => (index === common ? sum : sum + count), 0);
   const leftOut = known[common]!;
   if (leftOut < MIN_LEFT_OUT_MATCHES || leftOut < MIN_LEFT_OUT_SHARE * (leftOut + restMatches) || restMatches < depth) return undefined;
-  return { rest: terms.filter((_, index) => index !== common), bound: phraseScoreBound(known[common]!, rows) };
+  return { leftOut: terms[common]!, rest: terms.filter((_, index) => index !== common) };
 }
 
-/** Whether a page ranked by a plan is the page the whole ranking gives. `bm25` is SQLite's (negative, lower is better). */
-export function planHolds(plan: PrunePlan, page: readonly { readonly bm25: number }[], depth: number): boolean {
-  return page.length === depth && -page[depth - 1]!.bm25 > plan.bound;
+/**
+ * Whether a page ranked without the chunks that match only the left-out
+ * term is the page the whole ranking gives: it is full and its last score is
+ * above that term's bound. `leftOutMatches` must be the term's count in the
+ * index the page was ranked from (the counts that chose the plan may be
+ * older); `bm25` is SQLite's (negative, lower is better).
+ */
+export function planHolds(leftOutMatches: number, rows: number, page: readonly { readonly bm25: number }[], depth: number): boolean {
+  return page.length === depth && -page[depth - 1]!.bm25 > phraseScoreBound(leftOutMatches, rows);
 }

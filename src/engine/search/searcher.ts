@@ -133,9 +133,10 @@ export class Searcher {
     const { candidateDepth: depth, columns } = this.ranking;
     const plan = unfiltered && selected.rare ? prunePlan(selected.terms, (term) => this.termRarity.countedMatches(codebase, term), codebase.chunkCount, depth) : undefined;
     const within = plan && termsExpression(plan.rest);
-    if (plan && within) {
+    const leftOutMatches = plan && this.termRarity.currentMatches(this.store, codebase, plan.leftOut);
+    if (within && leftOutMatches !== undefined) {
       const page = this.store.search.candidatesWithin(codebase.id, match, within, depth, columns);
-      if (planHolds(plan, page, depth)) return page;
+      if (planHolds(leftOutMatches, codebase.chunkCount, page, depth)) return page;
     }
     return this.store.search.candidates(codebase.id, match, depth, columns, filter);
   }

@@ -25,6 +25,8 @@ interface CodebaseTerms {
   readonly finishedAt: number | null;
   /** Each counted term's matches, counted no further than the threshold of the time. */
   readonly matches: Map<string, number>;
+  /** The codebase's version (`updatedAt`) each term was counted at. */
+  readonly countedAt: Map<string, number>;
 }
 
 /**
@@ -54,10 +56,7 @@ export class TermRarity {
     const known = this.termsOf(codebase);
     const rare = terms.filter((term) => {
       let matches = known.matches.get(term);
-      if (matches === undefined) {
-        matches = store.search.countMatches(codebase.id, singleTermExpression(term), threshold);
-        known.matches.set(term, matches);
-      }
+      if (matches === undefined) matches = this.count(store, codebase, known, term, threshold);
       return matches < threshold;
     });
     return rare.length > 0 ? { terms: rare, rare: true } : { terms, rare: false };
@@ -73,11 +72,33 @@ export class TermRarity {
     return this.termsOf(codebase).matches.get(term);
   }
 
+  /**
+   * A term's number of matches in the codebase as it is now, when under the
+   * commonness threshold: the count `select` made if nothing was written since
+   * (the codebase's version is the same), else counted again. The exact bound
+   * of bm25-bound.ts needs it: a term that lost matches since it was counted
+   * has a higher idf than the count says.
+   */
+  currentMatches(store: IndexStore, codebase: CodebaseRecord, term: string): number | undefined {
+    const threshold = Math.max(this.commonMinimum, Math.ceil(codebase.chunkCount * this.commonShare));
+    const known = this.termsOf(codebase);
+    const counted = known.countedAt.get(term) === codebase.updatedAt ? known.matches.get(term) : undefined;
+    const matches = counted ?? this.count(store, codebase, known, term, threshold);
+    return matches < threshold ? matches : undefined;
+  }
+
+  private count(store: IndexStore, codebase: CodebaseRecord, known: CodebaseTerms, term: string, threshold: number): number {
+    const matches = store.search.countMatches(codebase.id, singleTermExpression(term), threshold);
+    known.matches.set(term, matches);
+    known.countedAt.set(term, codebase.updatedAt);
+    return matches;
+  }
+
   private termsOf(codebase: CodebaseRecord): CodebaseTerms {
     const cached = this.codebases.get(codebase.id);
     const drift = cached ? Math.abs(codebase.chunkCount - cached.chunkCount) / Math.max(1, cached.chunkCount) : Infinity;
     if (cached && cached.finishedAt === codebase.finishedAt && drift <= RECOUNT_AFTER_CHANGE) return cached;
-    const fresh = { chunkCount: codebase.chunkCount, finishedAt: codebase.finishedAt, matches: new Map<string, number>() };
+    const fresh = { chunkCount: codebase.chunkCount, finishedAt: codebase.finishedAt, matches: new Map<string, number>(), countedAt: new Map<string, number>() };
     this.codebases.set(codebase.id, fresh);
     return fresh;
   }
