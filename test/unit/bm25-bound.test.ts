@@ -139,3 +139,14 @@ test('no plan for one term, repeated terms, unknown counts, a rare or not domina
   const plan = prunePlan(['mid', 'big', 'small'], of, 100_000, 200);
   assert.deepEqual(plan, { leftOut: 'big', rest: ['mid', 'small'] });
 });
+
+test('a term no chunk holds changes no score and no order: leaving it out of the ranking is exact', () => {
+  for (const weights of WEIGHTS) {
+    for (const terms of [['widget', 'gizmo'], ['gizmo', 'sprocket', 'flange'], ['ratchet', 'handler']]) {
+      const dead = ['nosuchword', 'gizmosprocket', 'zzz'];
+      assert.equal(matchesOf('nosuchword') + matchesOf('gizmosprocket') + matchesOf('zzz'), 0);
+      const withDead = store.search.candidates(codebaseId, termsExpression([...terms, ...dead])!, 200, weights);
+      assert.deepEqual(withDead, store.search.candidates(codebaseId, termsExpression(terms)!, 200, weights), `${terms.join(' ')} ${JSON.stringify(weights)}`);
+    }
+  }
+});

@@ -55,3 +55,26 @@ test('coverage does not read the list of a word already counted past its limit, 
     ChunkSearch.prototype.matchingIds = original;
   }
 });
+
+test('a word that matches no chunk is left out of the ranking, and found again once a file holds it', async () => {
+  const ranked: string[] = [];
+  const original = ChunkSearch.prototype.candidates;
+  ChunkSearch.prototype.candidates = function (this: ChunkSearch, ...args: Parameters<typeof original>) {
+    ranked.push(args[1]);
+    return original.apply(this, args);
+  };
+  try {
+    const before = await engine.search(project.path, 'alpha zebra', { limit: 10 });
+    assert.ok(ranked.length > 0 && ranked.every((match) => !match.includes('"zebra"')), ranked.join(' | '));
+    assert.deepEqual(before.results.map((result) => result.file).sort(), ['src/file3.ts', 'src/file40.ts']);
+    // The cached count of "zebra" (0) is from before this write: it must be counted again.
+    writeTree(project.path, { 'src/zoo.ts': '// zebra\nexport const zoo = 1;\n' });
+    await engine.refreshFiles(project.path, ['src/zoo.ts']);
+    ranked.length = 0;
+    const after = await engine.search(project.path, 'alpha zebra', { limit: 10 });
+    assert.ok(ranked.some((match) => match.includes('"zebra"')), ranked.join(' | '));
+    assert.ok(after.results.some((result) => result.file === 'src/zoo.ts'), JSON.stringify(after.results.map((result) => result.file)));
+  } finally {
+    ChunkSearch.prototype.candidates = original;
+  }
+});
