@@ -106,7 +106,7 @@ const standIns = {
     ];
     const used = new Set();
     build.onStart(() => used.clear());
-    build.onResolve({ filter: /ajv-provider\.js$|^assert$/ }, (args) => {
+    build.onResolve({ filter: new RegExp(rules.map((rule) => rule.path.source).join('|')) }, (args) => {
       const rule = rules.find((candidate) => candidate.path.test(args.path) && candidate.importer.test(args.importer));
       if (!rule) return undefined;
       used.add(rule);

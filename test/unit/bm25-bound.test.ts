@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { INDEX_FORMAT_VERSION } from '../../src/engine/indexing/index-format.ts';
 import { phraseScoreBound, planHolds, prunePlan } from '../../src/engine/search/bm25-bound.ts';
 import { singleTermExpression, termsExpression } from '../../src/engine/search/fts-query.ts';
-import { openDatabase } from '../../src/engine/store/database.ts';
-import { epochFence } from '../../src/engine/store/epochs.ts';
-import { IndexStore, type FileUpdate } from '../../src/engine/store/index-store.ts';
+import type { FileUpdate, IndexStore } from '../../src/engine/store/index-store.ts';
 import { tempFolder } from '../helpers/paths.ts';
+import { oneChunkFile, writableStore } from '../helpers/store-fixture.ts';
 
 // A real FTS5 table of 4,000 chunks whose words have chosen frequencies: a few
 // common ones, rarer ones, and lengths from a few words to a few hundred.
@@ -55,27 +53,12 @@ function words(next: () => number): { symbols: string; body: string } {
 }
 
 before(() => {
-  store = new IndexStore(openDatabase(home.path));
-  const epoch = store.epochs.claimNext();
-  store.setWriteFence(epochFence(epoch), epoch);
-  codebaseId = store.codebases.beginIndexing('/project', { splitter: 'ast', customExtensions: [], ignorePatterns: [] }).id;
+  ({ store, codebaseId } = writableStore(home.path));
   const next = random(7);
   const updates: FileUpdate[] = [];
   for (let i = 0; i < CHUNKS; i++) {
     const { symbols, body } = words(next);
-    updates.push({
-      path: `src/file${i}.ts`,
-      size: body.length,
-      mtimeMs: 1,
-      hash: `h${i}`,
-      language: 'typescript',
-      role: 'source',
-      pathTerms: `src file${i}`,
-      extension: 'ts',
-      formatVersion: INDEX_FORMAT_VERSION,
-      formatOptions: 'splitter=ast',
-      chunks: [{ startLine: 1, endLine: 1, content: body, contentHash: `c${i}`, symbols, symbolTerms: symbols, bodyTerms: body }],
-    });
+    updates.push(oneChunkFile(i, body, symbols));
   }
   for (let start = 0; start < updates.length; start += 500) store.contents.applyBatch(codebaseId, updates.slice(start, start + 500), []);
 });

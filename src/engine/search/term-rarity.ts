@@ -51,7 +51,7 @@ export class TermRarity {
 
   /** The rare terms (`rare: true`), or every term when all of them are common (`rare: false`). */
   select(store: IndexStore, codebase: CodebaseRecord, terms: readonly string[]): { terms: readonly string[]; rare: boolean } {
-    const threshold = Math.max(this.commonMinimum, Math.ceil(codebase.chunkCount * this.commonShare));
+    const threshold = this.thresholdOf(codebase);
     if (codebase.chunkCount < threshold) return { terms, rare: true };
     const known = this.termsOf(codebase);
     const rare = terms.filter((term) => {
@@ -80,11 +80,16 @@ export class TermRarity {
    * has a higher idf than the count says.
    */
   currentMatches(store: IndexStore, codebase: CodebaseRecord, term: string): number | undefined {
-    const threshold = Math.max(this.commonMinimum, Math.ceil(codebase.chunkCount * this.commonShare));
+    const threshold = this.thresholdOf(codebase);
     const known = this.termsOf(codebase);
     const counted = known.countedAt.get(term) === codebase.updatedAt ? known.matches.get(term) : undefined;
     const matches = counted ?? this.count(store, codebase, known, term, threshold);
     return matches < threshold ? matches : undefined;
+  }
+
+  /** How many matches make a term common in this codebase. */
+  private thresholdOf(codebase: CodebaseRecord): number {
+    return Math.max(this.commonMinimum, Math.ceil(codebase.chunkCount * this.commonShare));
   }
 
   private count(store: IndexStore, codebase: CodebaseRecord, known: CodebaseTerms, term: string, threshold: number): number {

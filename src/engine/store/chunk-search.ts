@@ -63,11 +63,7 @@ export class ChunkSearch {
     const roleSql = this.roleSql();
     const columns = `${candidateColumns(roleSql)}, r.score AS bm25`;
     const roles = filter.roles ?? [];
-    if (!filter.pathPrefix && roles.length === 0) {
-      const sql = `SELECT ${columns} FROM (${ranked} ORDER BY score LIMIT ?) r
-        JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id ORDER BY r.score`;
-      return this.connection.statement(sql).all(match, limit) as unknown as ChunkCandidate[];
-    }
+    if (!filter.pathPrefix && roles.length === 0) return this.bestRanked(ranked, [match, limit]);
     // Folder and role are not in the FTS table: rank every match, then keep those that pass.
     const conditions: string[] = [];
     const parameters: (string | number)[] = [match];
@@ -94,11 +90,16 @@ export class ChunkSearch {
    */
   candidatesWithin(codebaseId: number, match: string, within: string, limit: number, weights: ColumnWeights): ChunkCandidate[] {
     const fts = ftsTableName(codebaseId);
-    const sql = `SELECT ${candidateColumns(this.roleSql())}, r.score AS bm25 FROM (
-        SELECT rowid AS id, ${bm25Sql(fts, weights)} AS score FROM ${fts}
-        WHERE ${fts} MATCH ? AND +rowid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?) ORDER BY score LIMIT ?) r
+    const ranked = `SELECT rowid AS id, ${bm25Sql(fts, weights)} AS score FROM ${fts}
+      WHERE ${fts} MATCH ? AND +rowid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?)`;
+    return this.bestRanked(ranked, [match, within, limit]);
+  }
+
+  /** The best `limit` rows (the last parameter) of a ranking (`id`, `score`), as candidates in score order. */
+  private bestRanked(ranked: string, parameters: (string | number)[]): ChunkCandidate[] {
+    const sql = `SELECT ${candidateColumns(this.roleSql())}, r.score AS bm25 FROM (${ranked} ORDER BY score LIMIT ?) r
       JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id ORDER BY r.score`;
-    return this.connection.statement(sql).all(match, within, limit) as unknown as ChunkCandidate[];
+    return this.connection.statement(sql).all(...parameters) as unknown as ChunkCandidate[];
   }
 
   /** Ids of the chunks matching an FTS5 expression, in no useful order, at most `limit` (no ranking: cheap for a rare term). */
