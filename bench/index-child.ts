@@ -12,9 +12,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_MAX_FILE_BYTES, configFromEnv } from '../src/engine/config.ts';
 import { Engine } from '../src/engine/engine.ts';
-import { limitYoungGeneration } from '../src/cli/heap-limits.ts';
+import { setMemoryFlags } from '../src/cli/memory-flags.ts';
 
-limitYoungGeneration(); // as the server does
+setMemoryFlags(); // as the server does
 
 const [root, home, ...flags] = process.argv.slice(2);
 if (!root || !home) throw new Error('usage: node bench/index-child.ts <root> <home> [--force] [--no-symbols]');

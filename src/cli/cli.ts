@@ -3,13 +3,13 @@
  * node:sqlite, so an old Node gets a sentence instead of a stack trace.
  */
 import { EXIT_UNSUITABLE_RUNTIME } from '../protocol/server-env.ts';
-import { limitYoungGeneration } from './heap-limits.ts';
+import { setMemoryFlags } from './memory-flags.ts';
 import { restartWithMallocTuning } from './malloc-restart.ts';
 import { pauseOptimizingCompilers } from './startup-tiering.ts';
 
 // First, before anything else is loaded: it may start this process again (src/cli/malloc-restart.ts).
 restartWithMallocTuning();
-limitYoungGeneration();
+setMemoryFlags();
 // Until main() says the command is under way (src/cli/startup-tiering.ts).
 pauseOptimizingCompilers();
 

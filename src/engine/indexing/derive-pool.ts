@@ -32,7 +32,7 @@ const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb
 
 /**
  * The server keeps every young generation at its starting size
- * (src/cli/heap-limits.ts), which for a new isolate is 2 MB: a worker would
+ * (src/cli/memory-flags.ts), which for a new isolate is 2 MB: a worker would
  * collect every 1 MB it allocates. V8 sizes an isolate's young generation
  * when it creates it, so this flag, set before the first worker starts,
  * gives the workers theirs at the bound above from the start, and leaves the
