@@ -11,7 +11,6 @@ import { isIndexablePath, scanCodebase, type ScanResult, type ScannedFile } from
 import type { CodebaseRecord, IndexSettings, IndexStore } from '../store/index-store.ts';
 import { currentFormat } from './index-format.ts';
 import type { Deriver } from './derive-pool.ts';
-import { compactSearchIndex, worthCompacting } from './compact-after-run.ts';
 import { IndexPass, type IndexerDeps, type RunCounts } from './index-pass.ts';
 import { describeRun, overLimitMessage } from './run-messages.ts';
 import { BULK_REFRESH_FILES, mergeSettings } from './run-settings.ts';
@@ -401,10 +400,6 @@ export class IndexRuns {
       } catch (error) {
         if (signal.aborted || error instanceof FencedError) throw error;
         message += `; embedding failed (${errorMessage(error)}), search stays lexical until the next index`;
-      }
-      if (worthCompacting(counts, scan.files.length)) {
-        report(this.finalProgress(codebase, 'indexing', 'merging the search index'));
-        await compactSearchIndex(this.store, codebase.id, signal);
       }
       this.store.codebases.finishIndexing(codebase.id, 'indexed', message);
       this.onContentChanged(codebase.id);
