@@ -2,9 +2,9 @@ import v8 from 'node:v8';
 
 /**
  * V8 settings that keep an indexing server's memory down. They are set once,
- * by the main thread, first thing (src/cli/cli.ts): V8 reads these when it
- * sizes a heap or starts a compile, and changing a WASM flag while another
- * thread compiles crashes the process.
+ * by the main thread, first thing (src/cli/cli.ts), before any grammar is
+ * loaded: V8 reads them when it sizes a heap or starts a compile. Not every
+ * flag may be changed at run time (see `--no-wasm-inlining` below).
  */
 const MEMORY_FLAGS = [
   /**
