@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { phraseScoreBound, planHolds, prunePlan } from '../../src/engine/search/bm25-bound.ts';
 import { singleTermExpression, termsExpression } from '../../src/engine/search/fts-query.ts';
+import { leadingVarint } from '../../src/engine/store/chunk-search.ts';
 import type { FileUpdate, IndexStore } from '../../src/engine/store/index-store.ts';
 import { tempFolder } from '../helpers/paths.ts';
 import { oneChunkFile, writableStore } from '../helpers/store-fixture.ts';
@@ -132,4 +133,58 @@ test('a term no chunk holds changes no score and no order: leaving it out of the
       assert.deepEqual(withDead, store.search.candidates(codebaseId, termsExpression(terms)!, 200, weights), `${terms.join(' ')} ${JSON.stringify(weights)}`);
     }
   }
+});
+
+test("after every chunk is written again (a forced re-index), the bound uses FTS5's row count, which kept the old rows", () => {
+  const rewritten = tempFolder('bm25-bound-rewritten');
+  const { store: again, codebaseId: id } = writableStore(rewritten.path);
+  try {
+    const next = random(7);
+    const updates: FileUpdate[] = [];
+    for (let i = 0; i < CHUNKS; i++) {
+      const { symbols, body } = words(next);
+      updates.push(oneChunkFile(i, body, symbols));
+    }
+    for (let round = 0; round < 2; round++) {
+      for (let start = 0; start < updates.length; start += 500) again.contents.applyBatch(id, updates.slice(start, start + 500), []);
+    }
+    assert.equal(again.codebases.byId(id)!.chunkCount, CHUNKS);
+    assert.equal(again.search.ftsRowCount(id), 2 * CHUNKS, 'FTS5 counts the deleted rows of a contentless_delete table');
+    const count = (term: string): number => again.search.countMatches(id, singleTermExpression(term), CHUNKS + 1);
+    let held = 0;
+    let wrongWithChunkCount = 0;
+    for (const weights of WEIGHTS) {
+      for (const depth of [20, 200]) {
+        for (let mask = 3; mask < 1 << VOCABULARY.length; mask++) {
+          const terms = VOCABULARY.filter((_, index) => mask & (1 << index)).map(([word]) => word);
+          const plan = prunePlan(terms, count, CHUNKS, depth);
+          if (!plan) continue;
+          const match = termsExpression(terms)!;
+          const page = again.search.candidatesWithin(id, match, termsExpression(plan.rest)!, depth, weights);
+          const whole = again.search.candidates(id, match, depth, weights);
+          const same = JSON.stringify(page) === JSON.stringify(whole);
+          if (planHolds(count(plan.leftOut), CHUNKS, page, depth) && !same) wrongWithChunkCount++;
+          if (!planHolds(count(plan.leftOut), again.search.ftsRowCount(id)!, page, depth)) continue;
+          held++;
+          assert.ok(same, `${terms.join(' ')} ${JSON.stringify(weights)} depth ${depth}`);
+        }
+      }
+    }
+    assert.ok(held >= 20, `held ${held}`);
+    // What the test guards against: a bound from the chunk count accepts pages the whole ranking does not give.
+    assert.ok(wrongWithChunkCount >= 1, `wrong pages with the chunk count: ${wrongWithChunkCount}`);
+  } finally {
+    again.close();
+    rewritten.remove();
+  }
+});
+
+test('leadingVarint reads SQLite varints', () => {
+  assert.equal(leadingVarint(Uint8Array.of(0x05)), 5);
+  assert.equal(leadingVarint(Uint8Array.of(0x81, 0x00)), 128);
+  assert.equal(leadingVarint(Uint8Array.of(0x88, 0xc6, 0x46, 0xb0)), 140_102);
+  // Nine bytes: the last one gives all its 8 bits.
+  assert.equal(leadingVarint(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x81, 0xff)), 511);
+  assert.equal(leadingVarint(Uint8Array.of(0x81)), undefined);
+  assert.equal(leadingVarint(new Uint8Array()), undefined);
 });

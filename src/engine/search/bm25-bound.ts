@@ -31,9 +31,12 @@ const MIN_LEFT_OUT_SHARE = 0.4;
 
 /**
  * The most one phrase with `matches` matching chunks adds to a chunk's score,
- * computing the idf as FTS5 does. `rows` is the codebase's chunk count, which
- * Baton keeps itself: it is taken 5 % high, since more rows only raise the
- * bound, so a count a little off can cost a pruning, never an answer.
+ * computing the idf as FTS5 does. `rows` must be at least the row count FTS5
+ * ranks with (ChunkSearch.ftsRowCount): that count keeps every row a
+ * contentless_delete table ever held, so after a forced re-index it is twice
+ * the chunks, and a bound from the chunk count would be too low. It is taken
+ * 5 % high besides, since more rows only raise the bound: a count a little off
+ * can cost a pruning, never an answer.
  */
 export function phraseScoreBound(matches: number, rows: number): number {
   const generousRows = rows * 1.05 + 100;
@@ -73,7 +76,8 @@ export function prunePlan(terms: readonly string[], matchesOf: (term: string) =>
  * term is the page the whole ranking gives: it is full and its last score is
  * above that term's bound. `leftOutMatches` must be the term's count in the
  * index the page was ranked from (the counts that chose the plan may be
- * older); `bm25` is SQLite's (negative, lower is better).
+ * older), `rows` FTS5's row count or more (see phraseScoreBound); `bm25` is
+ * SQLite's (negative, lower is better).
  */
 export function planHolds(leftOutMatches: number, rows: number, page: readonly { readonly bm25: number }[], depth: number): boolean {
   return page.length === depth && -page[depth - 1]!.bm25 > phraseScoreBound(leftOutMatches, rows);

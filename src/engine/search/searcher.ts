@@ -150,7 +150,9 @@ export class Searcher {
     const leftOutMatches = plan && this.termRarity.currentMatches(this.store, codebase, plan.leftOut);
     if (within && leftOutMatches !== undefined) {
       const page = this.store.search.candidatesWithin(codebase.id, match, within, depth, columns);
-      if (planHolds(leftOutMatches, codebase.chunkCount, page, depth)) return page;
+      // Read after the page: FTS5's count only grows (see ftsRowCount), so it is at least the one bm25 used.
+      const ftsRows = this.store.search.ftsRowCount(codebase.id);
+      if (ftsRows !== undefined && planHolds(leftOutMatches, Math.max(ftsRows, codebase.chunkCount), page, depth)) return page;
     }
     return this.store.search.candidates(codebase.id, match, depth, columns, filter);
   }

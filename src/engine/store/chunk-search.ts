@@ -124,6 +124,18 @@ export class ChunkSearch {
     return row.n;
   }
 
+  /**
+   * How many rows FTS5 believes its table has: the N of its bm25 idf, kept in
+   * the table's averages record (rowid 1 of its data table, a varint first).
+   * A contentless_delete table never takes a deleted row off it, so it grows
+   * with every rewrite: twice the chunks after a forced re-index. Undefined
+   * when the record is missing or unreadable.
+   */
+  ftsRowCount(codebaseId: number): number | undefined {
+    const row = this.connection.statement(`SELECT block FROM ${ftsTableName(codebaseId)}_data WHERE id = 1`).get() as { block: Uint8Array } | undefined;
+    return row?.block instanceof Uint8Array ? leadingVarint(row.block) : undefined;
+  }
+
   /** Whether the codebase's FTS table exists (a codebase created by an older or interrupted run may lack it). */
   hasTable(codebaseId: number): boolean {
     const row = this.connection.statement("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?").get(ftsTableName(codebaseId));
@@ -156,6 +168,21 @@ export class ChunkSearch {
       .statement('SELECT id AS chunkId, start_line AS startLine, end_line AS endLine FROM chunks WHERE file_id = ? AND end_line >= ? AND start_line <= ? ORDER BY start_line')
       .all(fileId, first, last) as unknown as { chunkId: number; startLine: number; endLine: number }[];
   }
+}
+
+/**
+ * The SQLite varint at the start of `bytes` (7 bits a byte, high bit set on
+ * all but the last; a ninth byte gives all 8 bits), or undefined if cut short.
+ */
+export function leadingVarint(bytes: Uint8Array): number | undefined {
+  let value = 0;
+  for (let index = 0; index < Math.min(9, bytes.length); index++) {
+    const byte = bytes[index]!;
+    if (index === 8) return value * 256 + byte;
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) return value;
+  }
+  return undefined;
 }
 
 /** bm25 with the columns' weights (the extension column never scores). */
