@@ -11,6 +11,7 @@ import { isIndexablePath, scanCodebase, type ScanResult, type ScannedFile } from
 import type { CodebaseRecord, IndexSettings, IndexStore } from '../store/index-store.ts';
 import { currentFormat } from './index-format.ts';
 import type { Deriver } from './derive-pool.ts';
+import { rebuildSearchTable, searchTableDrifted } from './rebuild-search-table.ts';
 import { IndexPass, type IndexerDeps, type RunCounts } from './index-pass.ts';
 import { describeRun, overLimitMessage } from './run-messages.ts';
 import { BULK_REFRESH_FILES, mergeSettings } from './run-settings.ts';
@@ -400,6 +401,11 @@ export class IndexRuns {
       } catch (error) {
         if (signal.aborted || error instanceof FencedError) throw error;
         message += `; embedding failed (${errorMessage(error)}), search stays lexical until the next index`;
+      }
+      const written = this.store.codebases.byId(codebase.id);
+      if (written && searchTableDrifted(this.store, written)) {
+        report(this.finalProgress(codebase, 'indexing', 'rebuilding the search index'));
+        await rebuildSearchTable(this.store, codebase.id, signal);
       }
       this.store.codebases.finishIndexing(codebase.id, 'indexed', message);
       this.onContentChanged(codebase.id);

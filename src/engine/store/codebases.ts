@@ -1,7 +1,7 @@
 import type { StoreConnection } from './connection.ts';
 import type { ContentTable } from './contents.ts';
 import type { CodebaseRecord, CodebaseStatus, IndexSettings } from './records.ts';
-import { BUMP_VERSION, ftsTableName, ftsTableSql } from './schema.ts';
+import { BUMP_VERSION, freshFtsTableName, ftsTableName, ftsTableSql } from './schema.ts';
 
 interface CodebaseRow {
   id: number;
@@ -114,7 +114,7 @@ export class CodebaseTable {
   /**
    * First step of deleting a codebase, in one transaction: its row is renamed
    * to a tombstone (no path can be one, so no lookup finds it, and indexing
-   * it again starts a new codebase) and its search table is dropped. Its
+   * it again starts a new codebase) and its search tables are dropped. Its
    * files and chunks then go in batches (`ContentTable.deleteSome`), and
    * `finishDelete` removes the row; a leader that dies in between leaves the
    * tombstone for the next one to finish.
@@ -122,6 +122,7 @@ export class CodebaseTable {
   beginDelete(id: number): void {
     this.connection.transaction(() => {
       this.connection.db.exec(`DROP TABLE IF EXISTS ${ftsTableName(id)}`);
+      this.connection.db.exec(`DROP TABLE IF EXISTS ${freshFtsTableName(id)}`);
       this.contents.dropSymbols(id);
       this.connection
         .statement(`UPDATE codebases SET root = ? || id || ':' || root, status = 'failed', message = 'being deleted', ${BUMP_VERSION} WHERE id = ? AND root NOT GLOB '${TOMBSTONE}*'`)

@@ -3,6 +3,7 @@ import { ChunkSearch } from './chunk-search.ts';
 import { CodebaseTable } from './codebases.ts';
 import { NO_WRITER, StoreConnection, type WriteFence } from './connection.ts';
 import { migrateToCurrent, schemaState, type SchemaState } from './database.ts';
+import { SearchRebuild } from './search-rebuild.ts';
 import { ContentTable } from './contents.ts';
 import { EpochTable } from './epochs.ts';
 import { FileStamps } from './file-stamps.ts';
@@ -16,15 +17,16 @@ export type { StoredFileSymbols, SymbolState } from './symbols.ts';
 
 /**
  * The index database, one table group per job: codebases (status and
- * settings), contents (files, chunks, search terms), chunk search, symbols,
- * vectors, and the epoch that fences writers. Every write runs in an IMMEDIATE
- * transaction that first passes the write fence.
+ * settings), contents (files, chunks, search terms), chunk search and its
+ * rebuild, symbols, vectors, and the epoch that fences writers. Every
+ * write runs in an IMMEDIATE transaction that first passes the write fence.
  */
 export class IndexStore {
   readonly db: DatabaseSync;
   readonly codebases: CodebaseTable;
   readonly contents: ContentTable;
   readonly search: ChunkSearch;
+  readonly rebuild: SearchRebuild;
   readonly symbols: SymbolTable;
   readonly vectors: VectorTable;
   readonly epochs: EpochTable;
@@ -38,6 +40,7 @@ export class IndexStore {
     this.contents = new ContentTable(this.connection, this.symbols);
     this.codebases = new CodebaseTable(this.connection, this.contents);
     this.search = new ChunkSearch(this.connection);
+    this.rebuild = new SearchRebuild(this.connection);
     this.vectors = new VectorTable(this.connection);
     this.epochs = new EpochTable(this.connection);
     this.stamps = new FileStamps(this.connection);

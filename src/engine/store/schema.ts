@@ -194,3 +194,8 @@ export const BUMP_VERSION = 'updated_at = max(updated_at + 1, ?)';
 export function ftsTableName(codebaseId: number): string {
   return `fts_${Math.trunc(codebaseId)}`;
 }
+
+/** The FTS table a rebuild fills before it takes the place of `ftsTableName` (see store/search-rebuild.ts). */
+export function freshFtsTableName(codebaseId: number): string {
+  return `${ftsTableName(codebaseId)}_fresh`;
+}

@@ -1,0 +1,61 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { extensionOf } from '../languages.ts';
+import type { ChunkTerms } from '../store/search-rebuild.ts';
+import type { CodebaseRecord, IndexStore } from '../store/index-store.ts';
+import { indexTerms, pathTerms, type TermCache } from '../tokenize.ts';
+
+/**
+ * A full run ends by building the search table again when FTS5 counts at
+ * least this much more rows than there are chunks (deleted rows it still
+ * counts: see store/search-rebuild.ts): a forced re-index doubles the count,
+ * a first index leaves it exact, and edits add a row each.
+ */
+const REBUILD_WHEN_COUNT_OVER = 1.25;
+/** Chunks per slice: their terms and their transaction take about 10 ms of the thread that answers the election, IPC and MCP. */
+const CHUNKS_PER_SLICE = 128;
+
+/** Whether the codebase's search table counts enough deleted rows to be built again. */
+export function searchTableDrifted(store: IndexStore, codebase: CodebaseRecord): boolean {
+  const counted = store.search.ftsRowCount(codebase.id);
+  return counted !== undefined && counted > REBUILD_WHEN_COUNT_OVER * Math.max(1, codebase.chunkCount);
+}
+
+/**
+ * Builds the codebase's search table again from its stored chunks, with the
+ * terms the writer gives them (indexing/prepare.ts, index-pass.ts), slice by
+ * slice, letting the event loop run between slices, and swaps it in. When
+ * `signal` aborts or a slice fails (a deposed writer), the fresh table is
+ * dropped when it can be, and the live one was never touched.
+ */
+export async function rebuildSearchTable(store: IndexStore, codebaseId: number, signal: AbortSignal): Promise<void> {
+  store.rebuild.begin(codebaseId);
+  try {
+    for (let afterId = 0; ; ) {
+      signal.throwIfAborted();
+      const chunks = store.rebuild.chunksAfter(codebaseId, afterId, CHUNKS_PER_SLICE);
+      if (chunks.length === 0) break;
+      const cache: TermCache = new Map();
+      store.rebuild.add(
+        codebaseId,
+        chunks.map((chunk): ChunkTerms => ({
+          id: chunk.id,
+          symbolTerms: indexTerms(chunk.symbols, cache),
+          pathTerms: pathTerms(chunk.path),
+          bodyTerms: indexTerms(chunk.content, cache),
+          extension: extensionOf(chunk.path).slice(1),
+        })),
+      );
+      afterId = chunks[chunks.length - 1]!.id;
+      await yieldToEventLoop();
+    }
+    signal.throwIfAborted();
+    store.rebuild.swap(codebaseId);
+  } catch (error) {
+    try {
+      store.rebuild.discard(codebaseId);
+    } catch {
+      // A deposed writer cannot drop it; the next rebuild does.
+    }
+    throw error;
+  }
+}
