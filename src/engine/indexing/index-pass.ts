@@ -1,6 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Embedder } from '../embed/embedder.ts';
-import { extensionOf } from '../languages.ts';
 import type { IndexProgress } from '../progress.ts';
 import { currentFormat, isCurrentFormat, type IndexFormat } from './index-format.ts';
 import type { SkipReason } from '../scan/file-content.ts';
@@ -8,7 +7,7 @@ import type { ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from '../store/index-store.ts';
 import type { Deriver } from './derive-pool.ts';
 import { withTerms, type DerivedFile } from './file-derivation.ts';
-import { pathTerms } from '../tokenize.ts';
+import { fileSearchTerms } from './prepare.ts';
 
 export interface IndexerDeps {
   readonly store: IndexStore;
@@ -171,8 +170,7 @@ export class IndexPass {
       hash: derived.hash,
       language: file.language.id,
       role: derived.role,
-      pathTerms: pathTerms(file.path),
-      extension: extensionOf(file.path).slice(1),
+      ...fileSearchTerms(file.path),
       formatVersion: this.format.version,
       formatOptions: this.format.options,
     };

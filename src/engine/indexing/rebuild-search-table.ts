@@ -1,8 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { extensionOf } from '../languages.ts';
 import type { ChunkTerms } from '../store/search-rebuild.ts';
 import type { CodebaseRecord, IndexStore } from '../store/index-store.ts';
-import { indexTerms, pathTerms, type TermCache } from '../tokenize.ts';
+import type { TermCache } from '../tokenize.ts';
+import { chunkSearchTerms, fileSearchTerms } from './prepare.ts';
 
 /**
  * A full run ends by building the search table again when FTS5 counts at
@@ -22,7 +22,7 @@ export function searchTableDrifted(store: IndexStore, codebase: CodebaseRecord):
 
 /**
  * Builds the codebase's search table again from its stored chunks, with the
- * terms the writer gives them (indexing/prepare.ts, index-pass.ts), slice by
+ * terms the writer gives them (the same functions of prepare.ts), slice by
  * slice, letting the event loop run between slices, and swaps it in. When
  * `signal` aborts or a slice fails (a deposed writer), the fresh table is
  * dropped when it can be, and the live one was never touched.
@@ -37,13 +37,7 @@ export async function rebuildSearchTable(store: IndexStore, codebaseId: number, 
       const cache: TermCache = new Map();
       store.rebuild.add(
         codebaseId,
-        chunks.map((chunk): ChunkTerms => ({
-          id: chunk.id,
-          symbolTerms: indexTerms(chunk.symbols, cache),
-          pathTerms: pathTerms(chunk.path),
-          bodyTerms: indexTerms(chunk.content, cache),
-          extension: extensionOf(chunk.path).slice(1),
-        })),
+        chunks.map((chunk): ChunkTerms => ({ id: chunk.id, ...chunkSearchTerms(chunk.symbols, chunk.content, cache), ...fileSearchTerms(chunk.path) })),
       );
       afterId = chunks[chunks.length - 1]!.id;
       await yieldToEventLoop();
