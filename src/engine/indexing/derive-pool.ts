@@ -6,6 +6,7 @@ import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messages.ts';
 import type { DeriveRequest, DerivedFile } from './file-derivation.ts';
+import { startThreadPoolHere } from './worker-priority.ts';
 
 /** Derives files, in this thread or in worker threads. */
 export interface Deriver {
@@ -183,6 +184,7 @@ class DerivePool implements Deriver {
 
   private startWorker(): PoolWorker {
     sizeWorkersYoungGeneration();
+    startThreadPoolHere();
     const worker = new Worker(workerScript(), {
       env: process.env,
       workerData: { symbols: this.symbols, termsFromChars: termsFromChars(this.size) } satisfies WorkerSettings,

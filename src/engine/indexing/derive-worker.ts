@@ -12,10 +12,12 @@ import { errorMessage } from '../errors.ts';
 import { readFileContentSync } from '../scan/file-content.ts';
 import { deriveContent } from './file-derivation.ts';
 import type { WorkerReply, WorkerRequest, WorkerSettings } from './derive-messages.ts';
+import { lowerThisThreadsPriority } from './worker-priority.ts';
 
 const port = parentPort;
 if (!port) throw new Error('derive-worker.ts runs as a worker thread of the derive pool');
 const settings = workerData as WorkerSettings;
+lowerThisThreadsPriority();
 const chunker = new Chunker({ symbols: settings.symbols });
 // A test makes a worker die in the middle of some files (comma-separated paths), to check that the run survives it.
 const crashOn = new Set(process.env.BATON_TEST_WORKER_CRASH_ON?.split(',') ?? []);
