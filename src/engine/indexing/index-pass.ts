@@ -251,7 +251,7 @@ export class IndexPass {
   private flush(withProgress = true): void {
     if (this.batch.length > 0 || this.batchGone.length > 0 || withProgress) {
       const progress = withProgress ? { total: this.total, processed: this.processed } : undefined;
-      this.deps.store.contents.applyBatch(this.codebase.id, this.batch, this.batchGone, progress);
+      this.deps.store.contents.applyBatch(this.codebase.id, this.batch, this.batchGone, progress, { keepUnchangedChunks: !this.rewriteAll });
     }
     this.batch = [];
     this.batchGone = [];

@@ -1,5 +1,6 @@
 import type { StoreConnection } from './connection.ts';
-import type { FileUpdate, StoredFile } from './records.ts';
+import { matchStoredChunks, type StoredChunkRow } from './chunk-reuse.ts';
+import type { FileUpdate, PreparedChunk, StoredFile } from './records.ts';
 import { BUMP_VERSION, ftsTableName } from './schema.ts';
 import type { SymbolTable } from './symbols.ts';
 
@@ -21,6 +22,15 @@ function storedFileMap(rows: readonly unknown[]): Map<string, StoredFile> {
 }
 
 /** How a batch changes a codebase's file and chunk counts. */
+/** How a batch writes. */
+export interface BatchOptions {
+  /**
+   * Whether a rewritten file keeps its stored chunks that did not change
+   * (default true; see chunk-reuse.ts). A forced re-index writes every row anew.
+   */
+  readonly keepUnchangedChunks?: boolean;
+}
+
 interface CountChange {
   files: number;
   chunks: number;
@@ -64,13 +74,20 @@ export class ContentTable {
    * Applies one batch atomically: changed files replace their chunks, deleted
    * files go, and the progress counters move, all or nothing.
    */
-  applyBatch(codebaseId: number, updates: readonly FileUpdate[], deletedPaths: readonly string[], progress?: { total: number; processed: number }): void {
+  applyBatch(
+    codebaseId: number,
+    updates: readonly FileUpdate[],
+    deletedPaths: readonly string[],
+    progress?: { total: number; processed: number },
+    options: BatchOptions = {},
+  ): void {
     const fts = ftsTableName(codebaseId);
+    const keepUnchanged = options.keepUnchangedChunks !== false;
     this.connection.transaction(() => {
       if (updates.some((update) => update.symbols)) this.symbols.prepare(codebaseId);
       const change = { files: 0, chunks: 0 };
       for (const path of deletedPaths) this.deleteFile(codebaseId, fts, path, change);
-      for (const update of updates) this.writeFile(codebaseId, fts, update, change);
+      for (const update of updates) this.writeFile(codebaseId, fts, update, change, keepUnchanged);
       // Counted as the rows change: counting every row again after each batch grew with the codebase.
       this.connection
         .statement('UPDATE codebases SET file_count = file_count + ?, chunk_count = chunk_count + ? WHERE id = ?')
@@ -119,21 +136,25 @@ export class ContentTable {
       .run(codebaseId);
   }
 
-  private writeFile(codebaseId: number, fts: string, update: FileUpdate, change: CountChange): void {
+  private writeFile(codebaseId: number, fts: string, update: FileUpdate, change: CountChange, keepUnchanged: boolean): void {
     const { connection } = this;
     const epoch = connection.writerEpoch;
-    const existing = connection.statement('SELECT id, chunk_count FROM files WHERE codebase_id = ? AND path = ?').get(codebaseId, update.path) as
-      | { id: number; chunk_count: number }
-      | undefined;
+    const existing = connection
+      .statement(`SELECT f.id, f.chunk_count, ${TRUSTED_FORMAT} AS format_version, f.format_options FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch WHERE f.codebase_id = ? AND f.path = ?`)
+      .get(codebaseId, update.path) as { id: number; chunk_count: number; format_version: number; format_options: string } | undefined;
     if (update.chunks === null) {
       if (existing) connection.statement('UPDATE files SET size = ?, mtime_ms = ?, writer_epoch = ? WHERE id = ?').run(update.size, update.mtimeMs, epoch, existing.id);
       return;
     }
     let fileId: number;
+    let added: readonly PreparedChunk[] = update.chunks;
     change.chunks += update.chunks.length - (existing?.chunk_count ?? 0);
     if (!existing) change.files++;
     if (existing) {
-      this.deleteChunksOf(fts, existing.id);
+      // Rows made the same way hold the same terms for the same text; a new format (another tokenizer) may not.
+      const sameFormat = existing.format_version === update.formatVersion && existing.format_options === update.formatOptions;
+      if (keepUnchanged && sameFormat) added = this.keepUnchangedChunks(fts, existing.id, update.chunks);
+      else this.deleteChunksOf(fts, existing.id);
       connection
         .statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, role = ?, chunk_count = ?, format_version = ?, format_options = ?, writer_epoch = ? WHERE id = ?')
         .run(update.size, update.mtimeMs, update.hash, update.language, update.role, update.chunks.length, update.formatVersion, update.formatOptions, epoch, existing.id);
@@ -150,11 +171,36 @@ export class ContentTable {
       'INSERT INTO chunks(codebase_id, file_id, start_line, end_line, symbols, content, content_hash, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertTerms = connection.statement(`INSERT INTO ${fts}(rowid, symbols, path, body, ext) VALUES (?, ?, ?, ?, ?)`);
-    for (const chunk of update.chunks) {
+    for (const chunk of added) {
       const { lastInsertRowid } = insertChunk.run(codebaseId, fileId, chunk.startLine, chunk.endLine, chunk.symbols, chunk.content, chunk.contentHash, chunk.role ?? null);
       insertTerms.run(lastInsertRowid, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
     }
     this.symbols.replaceFile(codebaseId, fileId, update.role, update.hash, update.symbols, existing !== undefined);
+  }
+
+  /**
+   * Keeps the stored chunks of a file that a new chunk equals (see
+   * chunk-reuse.ts), moving their lines and role, deletes the others, and
+   * returns the new chunks still to write.
+   */
+  private keepUnchangedChunks(fts: string, fileId: number, chunks: readonly PreparedChunk[]): readonly PreparedChunk[] {
+    const { connection } = this;
+    const stored = connection
+      .statement('SELECT id, content_hash AS contentHash, symbols, start_line AS startLine, end_line AS endLine, role FROM chunks WHERE file_id = ?')
+      .all(fileId) as unknown as StoredChunkRow[];
+    const { kept, goneIds, added } = matchStoredChunks(stored, chunks);
+    const move = connection.statement('UPDATE chunks SET start_line = ?, end_line = ?, role = ? WHERE id = ?');
+    for (const { row, chunk } of kept) {
+      const role = chunk.role ?? null;
+      if (row.startLine !== chunk.startLine || row.endLine !== chunk.endLine || row.role !== role) move.run(chunk.startLine, chunk.endLine, role, row.id);
+    }
+    const deleteTerms = connection.statement(`DELETE FROM ${fts} WHERE rowid = ?`);
+    const deleteChunk = connection.statement('DELETE FROM chunks WHERE id = ?');
+    for (const id of goneIds) {
+      deleteTerms.run(id);
+      deleteChunk.run(id);
+    }
+    return added;
   }
 
   private deleteFile(codebaseId: number, fts: string, path: string, change: CountChange): void {
