@@ -9,7 +9,7 @@
  * - agreement with Universal Ctags on the same tree, both ways, for sampled
  *   definitions; and per language on small files of the twelve languages.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES } from '../src/engine/config.ts';
@@ -200,7 +200,8 @@ interface StoredDefinition {
 
 /** Every definition in the index, with its file. */
 function indexedDefinitions(engine: Engine, root: string): StoredDefinition[] {
-  const codebase = engine.store.codebases.byRoot(root);
+  // The store keeps the real path: a corpus reached through a symbolic link (a git worktree's) is stored under its target.
+  const codebase = engine.store.codebases.byRoot(realpathSync(root));
   if (!codebase) throw new Error(`${root} is not indexed`);
   const rows = engine.store.db
     .prepare('SELECT f.path AS path, s.definitions AS definitions FROM file_symbols s JOIN files f ON f.id = s.file_id WHERE f.codebase_id = ? ORDER BY f.path')
