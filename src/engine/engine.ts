@@ -88,6 +88,7 @@ export class Engine {
 
   close(): void {
     this.writer.close();
+    this.searcher.close();
     this.store.close();
   }
 

@@ -78,6 +78,12 @@ const byFileName = new Map<string, LanguageInfo>([
   ['justfile', { id: 'makefile' }],
 ]);
 
+/** Every extension a file Baton indexes by itself can have (custom extensions aside): the known ones, and those of the known file names. */
+export function knownExtensions(): string[] {
+  const named = [...byFileName.keys()].map(extensionOf).filter((extension) => extension !== '');
+  return [...new Set([...byExtension.keys(), ...named])];
+}
+
 /** The extension as Baton compares it: lower case with the leading dot. */
 export function extensionOf(relativePath: string): string {
   const base = relativePath.slice(relativePath.lastIndexOf('/') + 1);

@@ -11,7 +11,8 @@ import { planHolds, prunePlan } from './bm25-bound.ts';
 import { diversify, pieceContent, type RankedPiece } from './diversify.ts';
 import { enclosingSymbols } from '../symbols/enclosing.ts';
 import type { SymbolKind } from '../symbols/symbol.ts';
-import { termsExpression } from './fts-query.ts';
+import { ExtensionTokens } from './extension-tokens.ts';
+import { termsExpression, type TermColumns } from './fts-query.ts';
 import { fuseWithVectors } from './hybrid.ts';
 import { analyzeQuery } from './query-analysis.ts';
 import { DEFAULT_RANKING_CONFIG, type RankingConfig } from './ranking-config.ts';
@@ -65,12 +66,24 @@ export class Searcher {
   private readonly ranking: RankingConfig;
   private readonly vectors = new VectorIndex();
   private readonly termRarity: TermRarity;
+  private readonly extensionTokens = new ExtensionTokens();
 
   constructor(store: IndexStore, embedder: Embedder | undefined, ranking: RankingConfig = DEFAULT_RANKING_CONFIG) {
     this.store = store;
     this.embedder = embedder;
     this.ranking = ranking;
-    this.termRarity = new TermRarity(ranking.commonShare, ranking.commonMinimum);
+    this.termRarity = new TermRarity(ranking.commonShare, ranking.commonMinimum, (term, codebase) => this.columnsOf([term], codebase));
+  }
+
+  /** Frees the in-memory table of extension tokens. */
+  close(): void {
+    this.extensionTokens.close();
+  }
+
+  /** Where these terms may be looked for: in any column when none can match the extension column (see extension-tokens.ts). */
+  private columnsOf(terms: readonly string[], codebase: CodebaseRecord): TermColumns {
+    const custom = codebase.settings.customExtensions;
+    return terms.some((term) => this.extensionTokens.mayMatch(term, custom)) ? 'searched' : 'any';
   }
 
   /** Drops the cached vectors of a codebase (it changed, or was cleared). */
@@ -94,7 +107,7 @@ export class Searcher {
     const analyzed = analyzeQuery(query, ranking.joinedTerms);
     const selected = this.termRarity.select(this.store, codebase, analyzed.terms);
     const searched = { terms: this.termsWithMatches(codebase, selected.terms), rare: selected.rare };
-    const match = termsExpression(searched.terms, extensions);
+    const match = termsExpression(searched.terms, extensions, this.columnsOf(searched.terms, codebase));
     const lexical = match ? this.lexicalCandidates(codebase, match, searched, extensions.length === 0 && !filter.pathPrefix && roles.length === 0, filter) : [];
     let candidates: ChunkCandidate[] = lexical;
     let relevance = lexicalRelevance(lexical, analyzed, ranking.weights);
@@ -146,7 +159,7 @@ export class Searcher {
   private lexicalCandidates(codebase: CodebaseRecord, match: string, selected: { terms: readonly string[]; rare: boolean }, unfiltered: boolean, filter: CandidateFilter): ChunkCandidate[] {
     const { candidateDepth: depth, columns } = this.ranking;
     const plan = unfiltered && selected.rare ? prunePlan(selected.terms, (term) => this.termRarity.countedMatches(codebase, term), codebase.chunkCount, depth) : undefined;
-    const within = plan && termsExpression(plan.rest);
+    const within = plan && termsExpression(plan.rest, [], this.columnsOf(plan.rest, codebase));
     const leftOutMatches = plan && this.termRarity.currentMatches(this.store, codebase, plan.leftOut);
     if (within && leftOutMatches !== undefined) {
       const page = this.store.search.candidatesWithin(codebase.id, match, within, depth, columns);
@@ -164,7 +177,7 @@ export class Searcher {
     const maxMatches = this.ranking.coverageMaxMatches;
     // A word already counted past the limit would be read only to be left out (its list costs about a millisecond).
     const readable = counted.filter((term) => (this.termRarity.countedMatches(codebase, term) ?? 0) <= maxMatches);
-    return fileCoverage(this.store, codebase.id, readable, candidates, maxMatches);
+    return fileCoverage(this.store, codebase.id, readable, candidates, maxMatches, (word) => this.columnsOf([word], codebase));
   }
 
   private withContent(pieces: readonly RankedPiece[]): SearchResult[] {

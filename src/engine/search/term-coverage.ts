@@ -1,5 +1,5 @@
 import type { ChunkCandidate, IndexStore } from '../store/index-store.ts';
-import { singleTermExpression } from './fts-query.ts';
+import { singleTermExpression, type TermColumns } from './fts-query.ts';
 
 
 /**
@@ -17,12 +17,13 @@ export function fileCoverage(
   words: readonly string[],
   candidates: readonly ChunkCandidate[],
   maxMatches: number,
+  columnsOf: (word: string) => TermColumns = () => 'searched',
 ): Map<number, number> {
   const fileOf = new Map(candidates.map((candidate) => [candidate.chunkId, candidate.fileId]));
   const covered = new Map<number, number>();
   let counted = 0;
   for (const word of words) {
-    const ids = store.search.matchingIds(codebaseId, singleTermExpression(word), maxMatches + 1);
+    const ids = store.search.matchingIds(codebaseId, singleTermExpression(word, columnsOf(word)), maxMatches + 1);
     if (ids.length > maxMatches) continue;
     counted++;
     const files = new Set<number>();

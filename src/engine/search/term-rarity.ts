@@ -1,4 +1,4 @@
-import { singleTermExpression } from './fts-query.ts';
+import { singleTermExpression, type TermColumns } from './fts-query.ts';
 import type { CodebaseRecord, IndexStore } from '../store/index-store.ts';
 
 /**
@@ -43,10 +43,13 @@ export class TermRarity {
   private readonly codebases = new Map<number, CodebaseTerms>();
   private readonly commonShare: number;
   private readonly commonMinimum: number;
+  private readonly columnsOf: (term: string, codebase: CodebaseRecord) => TermColumns;
 
-  constructor(commonShare = COMMON_SHARE, commonMinimum = COMMON_MINIMUM) {
+  /** `columnsOf` says where a term may be looked for (see fts-query.ts): the count is the same either way. */
+  constructor(commonShare = COMMON_SHARE, commonMinimum = COMMON_MINIMUM, columnsOf: (term: string, codebase: CodebaseRecord) => TermColumns = () => 'searched') {
     this.commonShare = commonShare;
     this.commonMinimum = commonMinimum;
+    this.columnsOf = columnsOf;
   }
 
   /** The rare terms (`rare: true`), or every term when all of them are common (`rare: false`). */
@@ -93,7 +96,7 @@ export class TermRarity {
   }
 
   private count(store: IndexStore, codebase: CodebaseRecord, known: CodebaseTerms, term: string, threshold: number): number {
-    const matches = store.search.countMatches(codebase.id, singleTermExpression(term), threshold);
+    const matches = store.search.countMatches(codebase.id, singleTermExpression(term, this.columnsOf(term, codebase)), threshold);
     known.matches.set(term, matches);
     known.countedAt.set(term, codebase.updatedAt);
     return matches;

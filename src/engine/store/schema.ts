@@ -175,12 +175,15 @@ export function symbolSearchTableName(codebaseId: number): string {
   return `symbols_fts_${Math.trunc(codebaseId)}`;
 }
 
+/** The tokenizer of the codebases' FTS tables (search/extension-tokens.ts tokenizes extensions with it too). */
+export const FTS_TOKENIZER = 'porter unicode61 remove_diacritics 2';
+
 /** SQL creating the FTS table of one codebase. Column order matters to bm25 weights (see chunk-search.ts). */
 export function ftsTableSql(table: string): string {
   return `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING fts5(
     symbols, path, body, ext,
     content='', contentless_delete=1,
-    tokenize='porter unicode61 remove_diacritics 2'
+    tokenize='${FTS_TOKENIZER}'
   )`;
 }
 

@@ -1,0 +1,66 @@
+import { DatabaseSync } from 'node:sqlite';
+import { knownExtensions } from '../languages.ts';
+import { FTS_TOKENIZER } from '../store/schema.ts';
+
+/**
+ * Which query terms may match the search table's extension column. That
+ * column (ext) holds each chunk's file extension, and a search names the
+ * columns it looks in (`{symbols path body} : …`) only to keep a term like
+ * "ts" or "json" from matching every chunk of such files. Naming columns
+ * costs FTS5 a filter of every matching row's positions: 6–11 % of the
+ * slowest rankings on the bench corpus. A term no extension tokenizes to
+ * matches the same rows, in the same columns, with the same bm25, without
+ * it.
+ *
+ * The check is FTS5's own: the extensions are written into an in-memory
+ * table with the codebases' tokenizer (its stemming makes "rs" of ".rs"),
+ * and a term may match the column when it matches that table. The
+ * extensions are every one Baton indexes by itself plus the custom ones of
+ * the codebases searched so far, a superset of what any stored chunk can
+ * hold, so a term that might match keeps the column names.
+ */
+export class ExtensionTokens {
+  private db: DatabaseSync | undefined;
+  private readonly added = new Set<string>();
+  private readonly answers = new Map<string, boolean>();
+
+  /** Whether `term` may match the extension column of a codebase with these custom extensions (".ext"). */
+  mayMatch(term: string, customExtensions: readonly string[]): boolean {
+    const db = this.table(customExtensions);
+    let answer = this.answers.get(term);
+    if (answer === undefined) {
+      answer = db.prepare('SELECT 1 AS hit FROM extensions WHERE extensions MATCH ? LIMIT 1').get(`"${term.replaceAll('"', '""')}"`) !== undefined;
+      this.answers.set(term, answer);
+    }
+    return answer;
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private table(customExtensions: readonly string[]): DatabaseSync {
+    if (!this.db) {
+      this.db = new DatabaseSync(':memory:');
+      this.db.exec(`CREATE VIRTUAL TABLE extensions USING fts5(ext, tokenize='${FTS_TOKENIZER}')`);
+      this.add(knownExtensions());
+    }
+    const fresh = customExtensions.filter((extension) => !this.added.has(extension));
+    if (fresh.length > 0) {
+      this.add(fresh);
+      // A new extension can only add matches.
+      for (const [term, answer] of this.answers) if (!answer) this.answers.delete(term);
+    }
+    return this.db;
+  }
+
+  private add(extensions: readonly string[]): void {
+    const insert = this.db!.prepare('INSERT INTO extensions(ext) VALUES (?)');
+    for (const extension of extensions) {
+      this.added.add(extension);
+      // As the writer fills the column (prepare.ts fileSearchTerms): the extension without its dot.
+      insert.run(extension.startsWith('.') ? extension.slice(1) : extension);
+    }
+  }
+}
