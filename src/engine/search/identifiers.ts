@@ -71,15 +71,41 @@ export type NameMatcher = (name: string) => number;
 
 export function nameMatcher(identifiers: ReadonlySet<string>, stems: ReadonlySet<string>): NameMatcher {
   const known = new Map<string, number>();
+  const mayMatch = nameMayMatch(identifiers, stems);
   return (name) => {
     let strength = known.get(name);
     if (strength === undefined) {
-      strength = nameMatchesQuery(name, identifiers, stems);
+      strength = mayMatch(name) ? nameMatchesQuery(name, identifiers, stems) : 0;
       known.set(name, strength);
     }
     return strength;
   };
 }
+
+/**
+ * A quick test that a name cannot match the query, so that most of a search's
+ * names (a few thousand among its candidates) are never split into parts
+ * and stemmed. A name matches when its parts joined are a query identifier,
+ * which is then in the name lower-cased without separators, or when a part's
+ * light stem is a query stem, and a stem keeps all but its last letter of the
+ * word it came from (lightStem trims suffixes, then may change a final "y" to
+ * "i" or drop an "e" or a doubled consonant; words of three letters or fewer
+ * stay whole), which is then in the name lower-cased.
+ */
+function nameMayMatch(identifiers: ReadonlySet<string>, stems: ReadonlySet<string>): (name: string) => boolean {
+  const stemKeys = [...stems].map((stem) => (stem.length <= 3 ? stem : stem.slice(0, -1)));
+  const identifierKeys = [...identifiers];
+  return (name) => {
+    const lower = name.toLowerCase();
+    for (const key of stemKeys) if (lower.includes(key)) return true;
+    const joined = lower.replace(NAME_SEPARATORS, '');
+    for (const key of identifierKeys) if (joined.includes(key)) return true;
+    return false;
+  };
+}
+
+/** What identifierParts splits at and drops (besides case changes), and the kebab names' dash. */
+const NAME_SEPARATORS = /[-_$]/g;
 
 /** How strongly a chunk's defined names match the query, from 0 (no name does) to 1 (one is a name the query spells). */
 export function definitionMatch(symbols: string, matches: NameMatcher): number {
