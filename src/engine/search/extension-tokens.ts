@@ -1,6 +1,9 @@
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { knownExtensions } from '../languages.ts';
 import { FTS_TOKENIZER } from '../store/schema.ts';
+
+/** Terms whose answer is kept (about 100 bytes each). */
+const MAX_ANSWERS = 10_000;
 
 /**
  * Which query terms may match the search table's extension column. That
@@ -21,15 +24,18 @@ import { FTS_TOKENIZER } from '../store/schema.ts';
  */
 export class ExtensionTokens {
   private db: DatabaseSync | undefined;
+  private lookup: StatementSync | undefined;
   private readonly added = new Set<string>();
+  /** Answers by term, forgotten past MAX_ANSWERS: a long-lived server meets ever new words. */
   private readonly answers = new Map<string, boolean>();
 
   /** Whether `term` may match the extension column of a codebase with these custom extensions (".ext"). */
   mayMatch(term: string, customExtensions: readonly string[]): boolean {
-    const db = this.table(customExtensions);
+    const lookup = this.table(customExtensions);
     let answer = this.answers.get(term);
     if (answer === undefined) {
-      answer = db.prepare('SELECT 1 AS hit FROM extensions WHERE extensions MATCH ? LIMIT 1').get(`"${term.replaceAll('"', '""')}"`) !== undefined;
+      answer = lookup.get(`"${term.replaceAll('"', '""')}"`) !== undefined;
+      if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
       this.answers.set(term, answer);
     }
     return answer;
@@ -38,12 +44,14 @@ export class ExtensionTokens {
   close(): void {
     this.db?.close();
     this.db = undefined;
+    this.lookup = undefined;
   }
 
-  private table(customExtensions: readonly string[]): DatabaseSync {
-    if (!this.db) {
+  private table(customExtensions: readonly string[]): StatementSync {
+    if (!this.db || !this.lookup) {
       this.db = new DatabaseSync(':memory:');
       this.db.exec(`CREATE VIRTUAL TABLE extensions USING fts5(ext, tokenize='${FTS_TOKENIZER}')`);
+      this.lookup = this.db.prepare('SELECT 1 AS hit FROM extensions WHERE extensions MATCH ? LIMIT 1');
       this.add(knownExtensions());
     }
     const fresh = customExtensions.filter((extension) => !this.added.has(extension));
@@ -52,7 +60,7 @@ export class ExtensionTokens {
       // A new extension can only add matches.
       for (const [term, answer] of this.answers) if (!answer) this.answers.delete(term);
     }
-    return this.db;
+    return this.lookup;
   }
 
   private add(extensions: readonly string[]): void {
