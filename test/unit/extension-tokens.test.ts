@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Engine } from '../../src/engine/engine.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { knownExtensions } from '../../src/engine/languages.ts';
+import { fileSearchTerms } from '../../src/engine/indexing/prepare.ts';
 import { ExtensionTokens } from '../../src/engine/search/extension-tokens.ts';
+import { FTS_TOKENIZER } from '../../src/engine/store/schema.ts';
 import { singleTermExpression, termsExpression } from '../../src/engine/search/fts-query.ts';
 import { DEFAULT_RANKING_CONFIG } from '../../src/engine/search/ranking-config.ts';
 import { writeTree } from '../helpers/fixture-repo.ts';
@@ -62,5 +66,27 @@ test('terms no extension tokenizes to rank the same in any column as in the sear
     engine.close();
     home.remove();
     project.remove();
+  }
+});
+
+test("every word of two letters or more of a file's extension is also one of its path's terms, as FTS5 tokenizes both", () => {
+  // What makes a term of an extension this Baton does not know harmless (see extension-tokens.ts).
+  const db = new DatabaseSync(':memory:');
+  try {
+    db.exec(`CREATE VIRTUAL TABLE t USING fts5(path, ext, tokenize='${FTS_TOKENIZER}')`);
+    db.exec("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')");
+    const extensions = [...knownExtensions(), '.foo_bar', '.fooBar', '.mp4', '.x1', '.café'];
+    const insert = db.prepare('INSERT INTO t(rowid, path, ext) VALUES (?, ?, ?)');
+    extensions.forEach((extension, index) => {
+      const terms = fileSearchTerms(`src/some-dir/Module_${index}${extension}`);
+      insert.run(index + 1, terms.pathTerms, terms.extension);
+    });
+    const tokens = db.prepare('SELECT doc, col, term FROM v').all() as { doc: number; col: string; term: string }[];
+    const pathTokens = new Set(tokens.filter((token) => token.col === 'path').map((token) => `${token.doc}:${token.term}`));
+    const missing = tokens.filter((token) => token.col === 'ext' && token.term.length >= 2 && !pathTokens.has(`${token.doc}:${token.term}`));
+    assert.deepEqual(missing.map((token) => `${extensions[token.doc - 1]}: ${token.term}`), []);
+    assert.ok(tokens.some((token) => token.col === 'ext'), 'the extension column was filled');
+  } finally {
+    db.close();
   }
 });

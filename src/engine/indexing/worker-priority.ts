@@ -12,9 +12,9 @@ import { access } from 'node:fs';
 export const WORKER_NICE = 10;
 
 /**
- * Lowers the calling thread's priority to WORKER_NICE, on Linux only: there a
- * nice value belongs to one thread, and `os.setPriority()` without a pid sets
- * the calling thread's. On macOS and Windows it would lower the whole process,
+ * Lowers the calling thread's priority to WORKER_NICE (or keeps a lower one),
+ * on Linux only: there a nice value belongs to one thread, and
+ * `os.setPriority()` without a pid sets the calling thread's. On macOS and Windows it would lower the whole process,
  * the main thread with it. Lowering one's own priority needs no permission;
  * if it fails anyway, the worker runs at the default priority. Returns
  * whether the priority was set.
@@ -22,7 +22,8 @@ export const WORKER_NICE = 10;
 export function lowerThisThreadsPriority(platform: NodeJS.Platform = process.platform): boolean {
   if (platform !== 'linux') return false;
   try {
-    os.setPriority(WORKER_NICE);
+    // Never higher than the thread already runs at (a server started with `nice -n 15`).
+    os.setPriority(Math.max(os.getPriority(), WORKER_NICE));
     return true;
   } catch {
     return false;

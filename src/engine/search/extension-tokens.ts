@@ -19,8 +19,14 @@ const MAX_ANSWERS = 10_000;
  * table with the codebases' tokenizer (its stemming makes "rs" of ".rs"),
  * and a term may match the column when it matches that table. The
  * extensions are every one Baton indexes by itself plus the custom ones of
- * the codebases searched so far, a superset of what any stored chunk can
- * hold, so a term that might match keeps the column names.
+ * the codebases searched so far, so a term that might match keeps the column
+ * names. Files of other extensions can be stored too: a newer Baton may index
+ * more languages, and a custom extension taken out of the settings stays until
+ * the next full run deletes its files. Their words do no harm either, as
+ * long as a file's path terms hold every word of two letters or more of its
+ * extension (tokenize.ts pathTerms, checked by a test): such a word matches
+ * the row through the path column anyway, and query terms have two letters
+ * or more.
  */
 export class ExtensionTokens {
   private db: DatabaseSync | undefined;
@@ -45,6 +51,8 @@ export class ExtensionTokens {
     this.db?.close();
     this.db = undefined;
     this.lookup = undefined;
+    this.added.clear();
+    this.answers.clear();
   }
 
   private table(customExtensions: readonly string[]): StatementSync {

@@ -93,10 +93,10 @@ export function nameMatcher(identifiers: ReadonlySet<string>, stems: ReadonlySet
  * stay whole), which is then in the name lower-cased.
  */
 function nameMayMatch(identifiers: ReadonlySet<string>, stems: ReadonlySet<string>): (name: string) => boolean {
-  const stemKeys = [...stems].map((stem) => (stem.length <= 3 ? stem : stem.slice(0, -1)));
-  const identifierKeys = [...identifiers];
+  const stemKeys = [...stems].map((stem) => withOneSigma(stem.length <= 3 ? stem : stem.slice(0, -1)));
+  const identifierKeys = [...identifiers].map(withOneSigma);
   return (name) => {
-    const lower = name.toLowerCase();
+    const lower = withOneSigma(name.toLowerCase());
     for (const key of stemKeys) if (lower.includes(key)) return true;
     const joined = lower.replace(NAME_SEPARATORS, '');
     for (const key of identifierKeys) if (joined.includes(key)) return true;
@@ -106,6 +106,16 @@ function nameMayMatch(identifiers: ReadonlySet<string>, stems: ReadonlySet<strin
 
 /** What identifierParts splits at and drops (besides case changes), and the kebab names' dash. */
 const NAME_SEPARATORS = /[-_$]/g;
+
+/**
+ * The one lower-casing that depends on the letters around it: a capital
+ * sigma after a letter becomes a final sigma, and "." or ":" do not end that
+ * context, so "Shape.Σ1" lower-cased whole has "ς1" where its part alone has
+ * "σ1". Compared with both read as σ, the quick test stays a superset.
+ */
+function withOneSigma(text: string): string {
+  return text.includes('ς') ? text.replaceAll('ς', 'σ') : text;
+}
 
 /** How strongly a chunk's defined names match the query, from 0 (no name does) to 1 (one is a name the query spells). */
 export function definitionMatch(symbols: string, matches: NameMatcher): number {

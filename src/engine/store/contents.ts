@@ -186,7 +186,7 @@ export class ContentTable {
   private keepUnchangedChunks(fts: string, fileId: number, chunks: readonly PreparedChunk[]): readonly PreparedChunk[] {
     const { connection } = this;
     const stored = connection
-      .statement('SELECT id, content_hash AS contentHash, symbols, start_line AS startLine, end_line AS endLine, role FROM chunks WHERE file_id = ?')
+      .statement("SELECT id, content_hash AS contentHash, coalesce(symbols, '') AS symbols, start_line AS startLine, end_line AS endLine, role FROM chunks WHERE file_id = ?")
       .all(fileId) as unknown as StoredChunkRow[];
     const { kept, goneIds, added } = matchStoredChunks(stored, chunks);
     const move = connection.statement('UPDATE chunks SET start_line = ?, end_line = ?, role = ? WHERE id = ?');
