@@ -2,6 +2,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine } from '../engine/engine.ts';
 import { UserError, errorMessage } from '../engine/errors.ts';
+import { isBusy } from '../engine/store/busy-retry.ts';
 import { epochFence } from '../engine/store/epochs.ts';
 import { NO_WRITER, type IndexStore } from '../engine/store/index-store.ts';
 import type { ForwardedMethod, LeaderResults, RequestParams } from '../protocol/ipc.ts';
@@ -338,8 +339,7 @@ export class Coordinator {
       try {
         return this.engine.store.epochs.claimNext();
       } catch (error) {
-        // SQLITE_BUSY, or one of its extended codes (the primary code is the low byte).
-        if (((error as { errcode?: number }).errcode ?? 0) % 256 !== 5) throw error;
+        if (!isBusy(error)) throw error;
         if (waited % 20 === 0) this.log.warn('waiting for the previous leader to finish its write transaction');
         await sleep(50);
       }

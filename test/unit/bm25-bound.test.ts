@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { phraseScoreBound, planHolds, prunePlan } from '../../src/engine/search/bm25-bound.ts';
-import { singleTermExpression, termsExpression } from '../../src/engine/search/fts-query.ts';
+import { mergeLeftOut, pageVerdict, phraseScoreBound, prunePlan, type PrunePlan } from '../../src/engine/search/bm25-bound.ts';
+import { combinedTermsExpression, singleTermExpression, termsExpression } from '../../src/engine/search/fts-query.ts';
 import { leadingVarint } from '../../src/engine/store/chunk-search.ts';
-import type { FileUpdate, IndexStore } from '../../src/engine/store/index-store.ts';
+import type { ChunkCandidate, FileUpdate, IndexStore } from '../../src/engine/store/index-store.ts';
 import { tempFolder } from '../helpers/paths.ts';
 import { oneChunkFile, writableStore } from '../helpers/store-fixture.ts';
 
@@ -11,8 +11,8 @@ import { oneChunkFile, writableStore } from '../helpers/store-fixture.ts';
 // common ones, rarer ones, and lengths from a few words to a few hundred.
 const CHUNKS = 4000;
 const VOCABULARY: readonly [word: string, share: number][] = [
-  ['widget', 0.35],
-  ['handler', 0.25],
+  ['widget', 0.45],
+  ['handler', 0.35],
   ['gizmo', 0.08],
   ['sprocket', 0.06],
   ['flange', 0.03],
@@ -85,32 +85,90 @@ test("a chunk that matches one term scores below that term's bound, whatever the
   }
 });
 
-test('when the plan holds, the page ranked without the common term is the whole ranking, scores and order', () => {
-  let held = 0;
-  let failed = 0;
-  for (const weights of WEIGHTS) {
-    for (const depth of [20, 200]) {
-      for (let mask = 3; mask < 1 << VOCABULARY.length; mask++) {
-        const terms = VOCABULARY.filter((_, index) => mask & (1 << index)).map(([word]) => word);
-        const plan = prunePlan(terms, matchesOf, CHUNKS, depth);
-        if (!plan) continue;
-        const match = termsExpression(terms)!;
-        const page = store.search.candidatesWithin(codebaseId, match, termsExpression(plan.rest)!, depth, weights);
-        if (!planHolds(matchesOf(plan.leftOut), CHUNKS, page, depth)) {
-          failed++;
-          continue;
-        }
-        held++;
-        assert.deepEqual(page, store.search.candidates(codebaseId, match, depth, weights), `${terms.join(' ')} ${JSON.stringify(weights)} depth ${depth}`);
+/**
+ * The page a plan gives when it holds (the whole ranking's), or undefined;
+ * `joined` when chunks holding both left-out terms were added to it.
+ */
+function plannedPage(
+  search: IndexStore['search'],
+  id: number,
+  terms: readonly string[],
+  plan: PrunePlan,
+  leftOutMatches: readonly number[],
+  rows: number,
+  depth: number,
+  weights: (typeof WEIGHTS)[number],
+): { verdict: ReturnType<typeof pageVerdict>; page: ChunkCandidate[] | undefined; joined: boolean } {
+  const page = search.candidatesWithin(id, termsExpression(terms)!, termsExpression(plan.rest)!, depth, weights);
+  const verdict = pageVerdict(leftOutMatches, rows, page, depth);
+  if (verdict === 'whole' || verdict === 'useless') return { verdict, page: verdict === 'whole' ? page : undefined, joined: false };
+  const leftOut = combinedTermsExpression(plan.leftOut, verdict === 'withAll' ? 'AND' : 'OR', 'searched')!;
+  const merged = mergeLeftOut(page, search.candidates(id, leftOut, depth, weights), depth);
+  const onPage = new Set(page.map((candidate) => candidate.chunkId));
+  return { verdict, page: merged, joined: merged?.some((candidate) => !onPage.has(candidate.chunkId)) === true };
+}
+
+test('a plan gives the whole ranking, scores and order: its page alone, or merged with the left-out terms\' best chunks (holding all, or any, of them)', () => {
+  const outcomes = { whole: 0, withAll: 0, withAny: 0, joinedAll: 0, joinedAny: 0, refused: 0, twoLeftOut: 0 };
+  // The least a left-out term matches: the default, and one low enough for this small index's rarer terms.
+  const settings = WEIGHTS.flatMap((weights) => [20, 200].flatMap((depth) => [undefined, 100].map((minLeftOut) => ({ weights, depth, minLeftOut }))));
+  for (const { weights, depth, minLeftOut } of settings) {
+    for (let mask = 3; mask < 1 << VOCABULARY.length; mask++) {
+      const terms = VOCABULARY.filter((_, index) => mask & (1 << index)).map(([word]) => word);
+      const plan = prunePlan(terms, matchesOf, CHUNKS, depth, minLeftOut);
+      if (!plan) continue;
+      if (plan.leftOut.length === 2) outcomes.twoLeftOut++;
+      const { verdict, page, joined } = plannedPage(store.search, codebaseId, terms, plan, plan.leftOut.map(matchesOf), CHUNKS, depth, weights);
+      if (!page) {
+        outcomes.refused++;
+        continue;
       }
+      if (verdict === 'whole' || verdict === 'withAll' || verdict === 'withAny') outcomes[verdict]++;
+      if (joined) outcomes[verdict === 'withAll' ? 'joinedAll' : 'joinedAny']++;
+      assert.deepEqual(page, store.search.candidates(codebaseId, termsExpression(terms)!, depth, weights), `${terms.join(' ')} ${JSON.stringify(weights)} depth ${depth} (${verdict})`);
     }
   }
-  // The fixture must exercise both outcomes.
-  assert.ok(held >= 20, `held ${held}`);
-  assert.ok(failed >= 1, `failed ${failed}`);
+  // The fixture must exercise every outcome, and merges that add chunks to the page.
+  const seen = JSON.stringify(outcomes);
+  assert.ok(outcomes.whole >= 20 && outcomes.twoLeftOut >= 20, seen);
+  assert.ok(outcomes.joinedAll >= 5 && outcomes.joinedAny >= 5, seen);
 });
 
-test('no plan for one term, repeated terms, unknown counts, a rare or not dominant most-common term, or rest too small to fill the page', () => {
+test('merging the left-out terms\' best chunks: only those above the page join; a tie with its last, or a full list that may have cut some off, refuses', () => {
+  const page = [
+    { chunkId: 1, bm25: -20 },
+    { chunkId: 2, bm25: -15 },
+    { chunkId: 3, bm25: -10 },
+  ];
+  // 2 is on the page already (its score there counts every term); 7 is below the page.
+  assert.deepEqual(
+    mergeLeftOut(page, [{ chunkId: 9, bm25: -17 }, { chunkId: 2, bm25: -12 }, { chunkId: 7, bm25: -9 }], 3),
+    [
+      { chunkId: 1, bm25: -20 },
+      { chunkId: 9, bm25: -17 },
+      { chunkId: 2, bm25: -15 },
+    ],
+  );
+  assert.deepEqual(mergeLeftOut(page, [{ chunkId: 7, bm25: -9 }], 3), page);
+  assert.equal(mergeLeftOut(page, [{ chunkId: 8, bm25: -10 }], 3), undefined, 'a tie with the last');
+  assert.equal(
+    mergeLeftOut(page, [{ chunkId: 8, bm25: -25 }, { chunkId: 9, bm25: -22 }, { chunkId: 10, bm25: -21 }], 3),
+    undefined,
+    'a full list whose last made the page: the next one might have too',
+  );
+  assert.deepEqual(
+    mergeLeftOut(page, [{ chunkId: 8, bm25: -25 }, { chunkId: 9, bm25: -16 }, { chunkId: 10, bm25: -12 }], 3),
+    [
+      { chunkId: 8, bm25: -25 },
+      { chunkId: 1, bm25: -20 },
+      { chunkId: 9, bm25: -16 },
+    ],
+    'a full list whose last is below the merged page: what it left out cannot reach it',
+  );
+  assert.equal(mergeLeftOut([], [{ chunkId: 8, bm25: -25 }], 3), undefined);
+});
+
+test('the plans: none for one term, repeated terms, unknown counts, a rare or not dominant most-common term, or rest too small to fill the page; two left out when both are common', () => {
   const counts: Record<string, number> = { big: 5000, mid: 400, small: 50, tiny: 3, even1: 3000, even2: 3000, even3: 3000 };
   const of = (term: string): number | undefined => counts[term];
   assert.equal(prunePlan(['big'], of, 100_000, 200), undefined);
@@ -118,10 +176,14 @@ test('no plan for one term, repeated terms, unknown counts, a rare or not domina
   assert.equal(prunePlan(['big', 'unknown'], of, 100_000, 200), undefined);
   assert.equal(prunePlan(['mid', 'small'], of, 100_000, 200), undefined);
   assert.equal(prunePlan(['big', 'small', 'tiny'], of, 100_000, 200), undefined);
-  assert.equal(prunePlan(['even1', 'even2', 'even3'], of, 100_000, 200), undefined);
-  assert.ok(prunePlan(['even1', 'even2'], of, 100_000, 200));
-  const plan = prunePlan(['mid', 'big', 'small'], of, 100_000, 200);
-  assert.deepEqual(plan, { leftOut: 'big', rest: ['mid', 'small'] });
+  assert.equal(prunePlan(['even1', 'even2'], of, 100_000, 200)?.leftOut.length, 1);
+  assert.deepEqual(prunePlan(['mid', 'big', 'small'], of, 100_000, 200), { leftOut: ['big'], rest: ['mid', 'small'] });
+  // Two left out when both are common enough and the rest still fills the page.
+  assert.deepEqual(prunePlan(['even3', 'mid', 'big'], of, 100_000, 200), { leftOut: ['big', 'even3'], rest: ['mid'] });
+  assert.deepEqual(prunePlan(['even1', 'even2', 'even3'], of, 100_000, 200), { leftOut: ['even1', 'even2'], rest: ['even3'] });
+  assert.deepEqual(prunePlan(['big', 'mid', 'small', 'even1'], of, 100_000, 200), { leftOut: ['big', 'even1'], rest: ['mid', 'small'] });
+  // Not when the second is rare: one is.
+  assert.deepEqual(prunePlan(['big', 'mid', 'small'], of, 100_000, 200), { leftOut: ['big'], rest: ['mid', 'small'] });
 });
 
 test('a term no chunk holds changes no score and no order: leaving it out of the ranking is exact', () => {
@@ -159,14 +221,14 @@ test("after every chunk is written again (a forced re-index), the bound uses FTS
           const terms = VOCABULARY.filter((_, index) => mask & (1 << index)).map(([word]) => word);
           const plan = prunePlan(terms, count, CHUNKS, depth);
           if (!plan) continue;
-          const match = termsExpression(terms)!;
-          const page = again.search.candidatesWithin(id, match, termsExpression(plan.rest)!, depth, weights);
-          const whole = again.search.candidates(id, match, depth, weights);
-          const same = JSON.stringify(page) === JSON.stringify(whole);
-          if (planHolds(count(plan.leftOut), CHUNKS, page, depth) && !same) wrongWithChunkCount++;
-          if (!planHolds(count(plan.leftOut), again.search.ftsRowCount(id)!, page, depth)) continue;
+          const counts = plan.leftOut.map(count);
+          const whole = again.search.candidates(id, termsExpression(terms)!, depth, weights);
+          const withChunkCount = plannedPage(again.search, id, terms, plan, counts, CHUNKS, depth, weights).page;
+          if (withChunkCount && JSON.stringify(withChunkCount) !== JSON.stringify(whole)) wrongWithChunkCount++;
+          const page = plannedPage(again.search, id, terms, plan, counts, again.search.ftsRowCount(id)!, depth, weights).page;
+          if (!page) continue;
           held++;
-          assert.ok(same, `${terms.join(' ')} ${JSON.stringify(weights)} depth ${depth}`);
+          assert.deepEqual(page, whole, `${terms.join(' ')} ${JSON.stringify(weights)} depth ${depth}`);
         }
       }
     }

@@ -13,6 +13,11 @@ export interface Deriver {
   derive(request: DeriveRequest): Promise<DerivedFile>;
   /** How many derivations may usefully be in flight at once (the caller's window). */
   readonly parallelism: number;
+  /**
+   * Starts the threads a run is about to need, so that they load while its
+   * scan runs; threads left unused end as idle ones do.
+   */
+  prepare(): void;
   close(): Promise<void>;
 }
 
@@ -123,6 +128,9 @@ class InThreadDeriver implements Deriver {
     return derive(request);
   }
 
+  /** Nothing to start: this thread loads the chunker with its first file. */
+  prepare(): void {}
+
   async close(): Promise<void> {}
 }
 
@@ -168,6 +176,11 @@ class DerivePool implements Deriver {
       target.worker.ref();
       target.worker.postMessage({ id, request } satisfies WorkerRequest);
     });
+  }
+
+  prepare(): void {
+    while (this.workers.length < this.size) this.startWorker();
+    this.armIdleTimer();
   }
 
   async close(): Promise<void> {

@@ -343,6 +343,8 @@ export class IndexRuns {
     let begun!: (value: { codebase: CodebaseRecord; scan: ScanResult }) => void;
     let refused!: (error: unknown) => void;
     const beginning = new Promise<{ codebase: CodebaseRecord; scan: ScanResult }>((resolve, reject) => ((begun = resolve), (refused = reject)));
+    // A first or forced run derives every file: its workers can load while the folder is scanned.
+    if (reset || !this.store.codebases.byRoot(root)?.chunkCount) this.deps.deriver.prepare();
     const done = this.scan(root, settings, signal)
       .then(async (scan) => {
         await this.hooks.afterScan?.(root);

@@ -6,6 +6,7 @@ import { readSmallText } from './bounded-read.ts';
 import { BUILTIN_EXCLUDES } from './builtin-excludes.ts';
 import { tallyExclusion, type Exclusions } from './exclusions.ts';
 import { gitExcludeRules } from './git-excludes.ts';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { IGNORE_FILE_NAMES, IgnoreChain } from './ignore-rules.ts';
 
 export interface ScanOptions {
@@ -59,6 +60,17 @@ const VCS_FOLDERS = new Set(['.git', '.hg', '.svn', '.jj']);
 export const COUNT_CAP_FACTOR = 20;
 
 /**
+ * File-system calls of a scan in flight at once. The scan is bound by the
+ * round trips of its readdir and stat calls through libuv's thread pool, so
+ * it reads many folders at once; the bound keeps that pool's queue short
+ * for the other calls that go through it (the leader seat's refresh among
+ * them). Measured 2026-12-01 on the mixed corpus (12,604 files in 2,366
+ * folders): one folder at a time 690 ms; 8 calls at once 572–591 ms, 32
+ * 468–512, 128 523–578.
+ */
+const FS_CALLS_AT_ONCE = 32;
+
+/**
  * Walks a codebase: every folder's .gitignore/.batonignore, git's own
  * excludes (.git/info/exclude, core.excludesFile), the built-in excludes and
  * the request's patterns apply; symbolic links are not followed
@@ -66,65 +78,104 @@ export const COUNT_CAP_FACTOR = 20;
  * neither a hang nor an escape; files over the size cap are left out.
  */
 export async function scanCodebase(root: string, options: ScanOptions): Promise<ScanResult> {
-  const files: ScannedFile[] = [];
-  const skips: ScanSkips = { ignored: 0, unsupported: 0, tooLarge: 0, symlinks: 0, unreadable: 0 };
-  const countsByTopFolder = new Map<string, number>();
-  const exclusions: Exclusions = {};
-  let indexableCount = 0;
-  const countCap = options.countCap ?? options.maxFiles * COUNT_CAP_FACTOR;
-  const pending: { relative: string; chain: IgnoreChain }[] = [{ relative: '', chain: await rootChain(root, options.ignorePatterns) }];
+  const walk = new TreeWalk(root, options);
+  await walk.visit('', await rootChain(root, options.ignorePatterns));
+  return walk.result();
+}
 
-  while (pending.length > 0 && indexableCount <= countCap) {
-    options.signal?.throwIfAborted();
-    const { relative, chain: parentChain } = pending.pop()!;
-    const absolute = relative === '' ? root : path.join(root, relative);
-    let entries: Dirent[];
-    try {
-      entries = await readdir(absolute, { withFileTypes: true });
-    } catch {
-      skips.unreadable++;
-      continue;
+/** One scan's walk: folders are read several at once (see FS_CALLS_AT_ONCE), and what they hold is tallied here. */
+class TreeWalk {
+  private readonly root: string;
+  private readonly options: ScanOptions;
+  private readonly countCap: number;
+  private readonly fsCalls = new ConcurrencyLimit(FS_CALLS_AT_ONCE);
+  private readonly files: ScannedFile[] = [];
+  private readonly skips: ScanSkips = { ignored: 0, unsupported: 0, tooLarge: 0, symlinks: 0, unreadable: 0 };
+  private readonly countsByTopFolder = new Map<string, number>();
+  private readonly exclusions: Exclusions = {};
+  private indexableCount = 0;
+
+  constructor(root: string, options: ScanOptions) {
+    this.root = root;
+    this.options = options;
+    this.countCap = options.countCap ?? options.maxFiles * COUNT_CAP_FACTOR;
+  }
+
+  /** Reads a folder (root-relative, '' for the root), then its files' sizes and its subfolders, all at once. */
+  async visit(relative: string, parentChain: IgnoreChain): Promise<void> {
+    if (this.indexableCount > this.countCap) return;
+    this.options.signal?.throwIfAborted();
+    const absolute = relative === '' ? this.root : path.join(this.root, relative);
+    const entries = await this.fsCalls.run(() => readdir(absolute, { withFileTypes: true }).catch(() => undefined));
+    if (!entries) {
+      this.skips.unreadable++;
+      return;
     }
     const chain = await withIgnoreFiles(parentChain, absolute, relative, entries);
-    const candidates: { relativePath: string; language: LanguageInfo }[] = [];
+    const { candidates, folders } = this.sort(entries, relative, chain);
+    this.count(candidates);
+    // Past the limit the scan only counts: no stat.
+    const stated = this.indexableCount <= this.options.maxFiles ? this.stat(candidates) : undefined;
+    await Promise.all([stated, ...folders.map((folder) => this.visit(folder, chain))]);
+  }
+
+  result(): ScanResult {
+    const { files, indexableCount, countsByTopFolder, skips, exclusions } = this;
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { files, indexableCount, overLimit: indexableCount > this.options.maxFiles, countsByTopFolder, skips, exclusions };
+  }
+
+  /** A folder's entries: indexable files and folders to enter; the rest is tallied as skipped. */
+  private sort(entries: Dirent[], relative: string, chain: IgnoreChain): { candidates: Candidate[]; folders: string[] } {
+    const candidates: Candidate[] = [];
+    const folders: string[] = [];
     for (const entry of entries) {
       const relativePath = relative === '' ? entry.name : `${relative}/${entry.name}`;
       if (entry.isSymbolicLink()) {
-        skips.symlinks++;
+        this.skips.symlinks++;
       } else if (entry.isDirectory()) {
         const source = chain.excludedBy(`${relativePath}/`);
-        if (source) {
-          skips.ignored++;
+        if (!source) folders.push(relativePath);
+        else {
+          this.skips.ignored++;
           // Version-control internals are never indexed and never news: not worth a line in the status.
-          if (!VCS_FOLDERS.has(entry.name)) tallyExclusion(exclusions, source, `${relativePath}/`);
-        } else {
-          pending.push({ relative: relativePath, chain });
+          if (!VCS_FOLDERS.has(entry.name)) tallyExclusion(this.exclusions, source, `${relativePath}/`);
         }
       } else if (entry.isFile()) {
-        const language = languageOf(relativePath, options.customExtensions);
+        const language = languageOf(relativePath, this.options.customExtensions);
         const source = language && chain.excludedBy(relativePath);
-        if (!language) skips.unsupported++;
-        else if (source) {
-          skips.ignored++;
-          tallyExclusion(exclusions, source, relativePath);
-        } else candidates.push({ relativePath, language });
+        if (!language) this.skips.unsupported++;
+        else if (!source) candidates.push({ relativePath, language });
+        else {
+          this.skips.ignored++;
+          tallyExclusion(this.exclusions, source, relativePath);
+        }
       }
     }
-    for (const candidate of candidates) {
-      indexableCount++;
-      const top = candidate.relativePath.includes('/') ? candidate.relativePath.slice(0, candidate.relativePath.indexOf('/')) : '';
-      countsByTopFolder.set(top, (countsByTopFolder.get(top) ?? 0) + 1);
-    }
-    if (indexableCount > options.maxFiles) continue; // past the limit: count only, no stat
-    const stated = await Promise.all(candidates.map((candidate) => statFile(root, candidate.relativePath, candidate.language)));
-    for (const file of stated) {
-      if (file === 'unreadable') skips.unreadable++;
-      else if (file.size > options.maxFileBytes) skips.tooLarge++;
-      else files.push(file);
+    return { candidates, folders };
+  }
+
+  private count(candidates: readonly Candidate[]): void {
+    for (const { relativePath } of candidates) {
+      this.indexableCount++;
+      const top = relativePath.includes('/') ? relativePath.slice(0, relativePath.indexOf('/')) : '';
+      this.countsByTopFolder.set(top, (this.countsByTopFolder.get(top) ?? 0) + 1);
     }
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, indexableCount, overLimit: indexableCount > options.maxFiles, countsByTopFolder, skips, exclusions };
+
+  private async stat(candidates: readonly Candidate[]): Promise<void> {
+    const stated = await Promise.all(candidates.map((candidate) => this.fsCalls.run(() => statFile(this.root, candidate.relativePath, candidate.language))));
+    for (const file of stated) {
+      if (file === 'unreadable') this.skips.unreadable++;
+      else if (file.size > this.options.maxFileBytes) this.skips.tooLarge++;
+      else this.files.push(file);
+    }
+  }
+}
+
+interface Candidate {
+  readonly relativePath: string;
+  readonly language: LanguageInfo;
 }
 
 /**

@@ -29,6 +29,18 @@ export function termsExpression(terms: readonly string[], extensionFilter: reado
   return `${expression} AND ext : (${extensions.map(quote).join(' OR ')})`;
 }
 
+/**
+ * The chunks holding all of `terms` (`AND`) or any (`OR`), to be ranked by
+ * those terms alone: with the same columns as the whole query's expression,
+ * each term's idf (counted over its own matches in those columns) is the one
+ * the whole query uses.
+ */
+export function combinedTermsExpression(terms: readonly string[], operator: 'AND' | 'OR', columns: TermColumns): string | undefined {
+  if (terms.length === 0) return undefined;
+  const combined = `(${terms.map(quote).join(` ${operator} `)})`;
+  return columns === 'any' ? combined : `${SEARCHED_COLUMNS} : ${combined}`;
+}
+
 const SEARCHED_COLUMNS = '{symbols path body}';
 
 function quote(term: string): string {

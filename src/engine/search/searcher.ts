@@ -7,12 +7,12 @@ import { absolutePath } from '../paths.ts';
 import { percentOf } from '../progress.ts';
 import type { ChunkCandidate, CodebaseRecord, IndexStore } from '../store/index-store.ts';
 import type { CandidateFilter } from '../store/chunk-search.ts';
-import { planHolds, prunePlan } from './bm25-bound.ts';
+import { mergeLeftOut, pageVerdict, prunePlan, type PrunePlan } from './bm25-bound.ts';
 import { diversify, pieceContent, type RankedPiece } from './diversify.ts';
 import { enclosingSymbols } from '../symbols/enclosing.ts';
 import type { SymbolKind } from '../symbols/symbol.ts';
 import { ExtensionTokens } from './extension-tokens.ts';
-import { termsExpression, type TermColumns } from './fts-query.ts';
+import { combinedTermsExpression, termsExpression, type TermColumns } from './fts-query.ts';
 import { fuseWithVectors } from './hybrid.ts';
 import { analyzeQuery } from './query-analysis.ts';
 import { DEFAULT_RANKING_CONFIG, type RankingConfig } from './ranking-config.ts';
@@ -107,8 +107,10 @@ export class Searcher {
     const analyzed = analyzeQuery(query, ranking.joinedTerms);
     const selected = this.termRarity.select(this.store, codebase, analyzed.terms);
     const searched = { terms: this.termsWithMatches(codebase, selected.terms), rare: selected.rare };
-    const match = termsExpression(searched.terms, extensions, this.columnsOf(searched.terms, codebase));
-    const lexical = match ? this.lexicalCandidates(codebase, match, searched, extensions.length === 0 && !filter.pathPrefix && roles.length === 0, filter) : [];
+    const matchColumns = this.columnsOf(searched.terms, codebase);
+    const match = termsExpression(searched.terms, extensions, matchColumns);
+    const unfiltered = extensions.length === 0 && !filter.pathPrefix && roles.length === 0;
+    const lexical = match ? this.lexicalCandidates(codebase, { expression: match, columns: matchColumns }, searched, unfiltered, filter) : [];
     let candidates: ChunkCandidate[] = lexical;
     let relevance = lexicalRelevance(lexical, analyzed, ranking.weights);
     let mode: SearchResponse['mode'] = 'lexical';
@@ -152,22 +154,41 @@ export class Searcher {
 
   /**
    * The best bm25 matches. A query of only rare terms (the counts are known)
-   * and no filter is first ranked without the chunks that match only its most
-   * common term; when that page provably is the whole ranking's (see
+   * and no filter is first ranked without the chunks that match only its one
+   * or two most common terms; when that page provably is the whole ranking's,
+   * or becomes it with the best chunks of those terms ranked apart (see
    * bm25-bound.ts), it is the answer, else the whole ranking is.
    */
-  private lexicalCandidates(codebase: CodebaseRecord, match: string, selected: { terms: readonly string[]; rare: boolean }, unfiltered: boolean, filter: CandidateFilter): ChunkCandidate[] {
-    const { candidateDepth: depth, columns } = this.ranking;
+  private lexicalCandidates(
+    codebase: CodebaseRecord,
+    match: { expression: string; columns: TermColumns },
+    selected: { terms: readonly string[]; rare: boolean },
+    unfiltered: boolean,
+    filter: CandidateFilter,
+  ): ChunkCandidate[] {
+    const { candidateDepth: depth, columns: weights } = this.ranking;
+    const whole = (): ChunkCandidate[] => this.store.search.candidates(codebase.id, match.expression, depth, weights, filter);
     const plan = unfiltered && selected.rare ? prunePlan(selected.terms, (term) => this.termRarity.countedMatches(codebase, term), codebase.chunkCount, depth) : undefined;
-    const within = plan && termsExpression(plan.rest, [], this.columnsOf(plan.rest, codebase));
-    const leftOutMatches = plan && this.termRarity.currentMatches(this.store, codebase, plan.leftOut);
-    if (within && leftOutMatches !== undefined) {
-      const page = this.store.search.candidatesWithin(codebase.id, match, within, depth, columns);
-      // Read after the page: FTS5's count only grows (see ftsRowCount), so it is at least the one bm25 used.
-      const ftsRows = this.store.search.ftsRowCount(codebase.id);
-      if (ftsRows !== undefined && planHolds(leftOutMatches, Math.max(ftsRows, codebase.chunkCount), page, depth)) return page;
-    }
-    return this.store.search.candidates(codebase.id, match, depth, columns, filter);
+    if (!plan) return whole();
+    // The counts, the page and the chunks holding both must all come from the index as one writer left it.
+    return this.store.search.oneSnapshot(() => this.prunedRanking(codebase.id, match, plan) ?? whole());
+  }
+
+  /** The whole ranking's page by `plan` (see bm25-bound.ts), or undefined when it cannot be proved to be. */
+  private prunedRanking(codebaseId: number, match: { expression: string; columns: TermColumns }, plan: PrunePlan): ChunkCandidate[] | undefined {
+    const { candidateDepth: depth, columns: weights } = this.ranking;
+    // The codebase's version as of this snapshot says whether a cached count is still current.
+    const codebase = this.store.codebases.byId(codebaseId);
+    const ftsRows = this.store.search.ftsRowCount(codebaseId);
+    if (!codebase || ftsRows === undefined) return undefined;
+    const leftOutMatches = plan.leftOut.map((term) => this.termRarity.currentMatches(this.store, codebase, term));
+    if (!leftOutMatches.every((matches) => matches !== undefined)) return undefined;
+    const within = termsExpression(plan.rest, [], this.columnsOf(plan.rest, codebase))!;
+    const page = this.store.search.candidatesWithin(codebaseId, match.expression, within, depth, weights);
+    const verdict = pageVerdict(leftOutMatches, Math.max(ftsRows, codebase.chunkCount), page, depth);
+    if (verdict === 'whole' || verdict === 'useless') return verdict === 'whole' ? page : undefined;
+    const leftOut = combinedTermsExpression(plan.leftOut, verdict === 'withAll' ? 'AND' : 'OR', match.columns)!;
+    return mergeLeftOut(page, this.store.search.candidates(codebaseId, leftOut, depth, weights), depth);
   }
 
   /** File coverage (see term-coverage.ts) over the query's words that chose the candidates. */

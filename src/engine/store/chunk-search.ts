@@ -95,6 +95,11 @@ export class ChunkSearch {
     return this.bestRanked(ranked, [match, within, limit]);
   }
 
+  /** Runs `body`'s queries on one snapshot of the index (see StoreConnection.oneSnapshot). */
+  oneSnapshot<T>(body: () => T): T {
+    return this.connection.oneSnapshot(body);
+  }
+
   /** The best `limit` rows (the last parameter) of a ranking (`id`, `score`), as candidates in score order. */
   private bestRanked(ranked: string, parameters: (string | number)[]): ChunkCandidate[] {
     const sql = `SELECT ${candidateColumns(this.roleSql())}, r.score AS bm25 FROM (${ranked} ORDER BY score LIMIT ?) r

@@ -29,6 +29,8 @@ export class StoreConnection {
   /** Recorded on the rows this process writes, so that any row can be traced to its leader. */
   private epoch = 0;
   private readonly statements = new Map<string, StatementSync>();
+  /** Inside oneSnapshot(): a read transaction, where writes must not run. */
+  private reading = false;
 
   constructor(db: DatabaseSync) {
     this.db = db;
@@ -58,6 +60,7 @@ export class StoreConnection {
 
   /** Runs `body` in an IMMEDIATE transaction that first passes the write fence (unless `fenced` is false). */
   transaction<T>(body: () => T, fenced = true): T {
+    if (this.reading) throw new Error('a write inside oneSnapshot(): snapshots are for reads only');
     if (this.db.isTransaction) return body();
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -68,6 +71,25 @@ export class StoreConnection {
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
+    }
+  }
+
+  /**
+   * Runs `body`'s reads on one snapshot of the database (a deferred read
+   * transaction), for queries whose answers must agree with each other while
+   * another process writes. Inside a transaction already, `body` just runs.
+   * `body` must only read: `transaction()` refuses to run inside it, since it
+   * would skip its BEGIN IMMEDIATE and its fence there.
+   */
+  oneSnapshot<T>(body: () => T): T {
+    if (this.db.isTransaction) return body();
+    this.db.exec('BEGIN');
+    this.reading = true;
+    try {
+      return body();
+    } finally {
+      this.reading = false;
+      if (this.db.isTransaction) this.db.exec('COMMIT');
     }
   }
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { UserError } from '../errors.ts';
+import { isBusy, retryWhileBusy } from './busy-retry.ts';
 import { MIGRATIONS, requiredSchema } from './schema.ts';
 
 export const DATABASE_FILE = 'index.db';
@@ -12,6 +13,16 @@ export interface SchemaState {
   readonly applied: number;
   /** Migrations this Baton knows. */
   readonly known: number;
+}
+
+/** How long a statement waits for another process's lock (SQLite's busy handler), and opening for other processes' openings. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+export interface OpenOptions {
+  /** How long opening may keep retrying while other processes open the same database (default: the busy timeout). */
+  readonly busyDeadlineMs?: number;
+  /** Called each time opening found the database locked, before it retries (tests release a lock here). */
+  readonly onBusy?: (error: Error) => void;
 }
 
 /**
@@ -27,31 +38,62 @@ export interface SchemaState {
  * database under an older leader. A database that needs a newer Baton is
  * refused with a message that says what to do.
  */
-export function openDatabase(home: string): DatabaseSync {
-  const file = path.join(home, DATABASE_FILE);
-  let db: DatabaseSync;
+export function openDatabase(home: string, options: OpenOptions = {}): DatabaseSync {
+  const deadlineMs = options.busyDeadlineMs ?? BUSY_TIMEOUT_MS;
+  const db = openFile(home);
+  try {
+    // Several servers start together on a new home: see switchToWal for why SQLite can say BUSY at once.
+    retryWhileBusy(() => prepareDatabase(db, home), { deadlineMs, onBusy: options.onBusy });
+  } catch (error) {
+    db.close();
+    if (!isBusy(error)) throw error;
+    throw new UserError(
+      `the index database in ${home} stayed locked by other processes for ${deadlineMs / 1000} s while this Baton opened it (${(error as Error).message}). ` +
+        `Try again; if it persists, stop the program that keeps ${path.join(home, DATABASE_FILE)} locked (another Baton, an sqlite3 shell).`,
+    );
+  }
+  return db;
+}
+
+function openFile(home: string): DatabaseSync {
   try {
     mkdirSync(home, { recursive: true, mode: 0o700 });
-    db = new DatabaseSync(file, { timeout: 10_000 });
+    return new DatabaseSync(path.join(home, DATABASE_FILE), { timeout: BUSY_TIMEOUT_MS });
   } catch (error) {
     throw new UserError(
       `BATON_HOME (${home}) is not a writable folder: cannot open the index database (${(error as Error).message}). Set BATON_HOME to a folder you can write, or fix its permissions.`,
     );
   }
-  db.exec('PRAGMA journal_mode = WAL');
+}
+
+/** Settings, schema check and a new database's schema: every step may be repeated (see openDatabase). */
+function prepareDatabase(db: DatabaseSync, home: string): void {
+  switchToWal(db);
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA temp_store = MEMORY');
   const required = userVersion(db);
   if (required > MIGRATIONS.length) {
-    db.close();
     throw new UserError(
       `the index database in ${home} was written by a newer Baton (it needs schema ${required}, this Baton knows ${MIGRATIONS.length}). ` +
         `Update Baton (reload the VS Code windows whose Baton is older), or point BATON_HOME at another folder.`,
     );
   }
   if (required === 0) migrate(db, { onlyIfEmpty: true });
-  return db;
+}
+
+/**
+ * On a database that is not yet in WAL mode (a new, empty file), this reads
+ * its header under a shared lock, then upgrades to write the WAL flag into
+ * it. When another process holds the write lock meanwhile — it is doing the
+ * same, because several servers started together — SQLite fails the upgrade
+ * at once with SQLITE_BUSY instead of calling the busy handler (waiting
+ * while holding a read lock could deadlock), so `busy_timeout` does not
+ * apply and openDatabase retries instead. Once a process has switched the
+ * file, this is a read that sees WAL and writes nothing.
+ */
+function switchToWal(db: DatabaseSync): void {
+  db.exec('PRAGMA journal_mode = WAL');
 }
 
 /** How many migrations the database has had. */
