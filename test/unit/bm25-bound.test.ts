@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mergeLeftOut, pageVerdict, phraseScoreBound, prunePlan, type PrunePlan } from '../../src/engine/search/bm25-bound.ts';
-import { combinedTermsExpression, singleTermExpression, termsExpression } from '../../src/engine/search/fts-query.ts';
+import { combinedTermsExpression, singleTermExpression, termsExpression, type TermColumns } from '../../src/engine/search/fts-query.ts';
+import { rankingConfig } from '../../src/engine/search/ranking-config.ts';
+import { Searcher } from '../../src/engine/search/searcher.ts';
 import { leadingVarint } from '../../src/engine/store/chunk-search.ts';
 import type { ChunkCandidate, FileUpdate, IndexStore } from '../../src/engine/store/index-store.ts';
 import { tempFolder } from '../helpers/paths.ts';
@@ -98,11 +100,12 @@ function plannedPage(
   rows: number,
   depth: number,
   weights: (typeof WEIGHTS)[number],
+  columns: TermColumns = 'searched',
 ): { verdict: ReturnType<typeof pageVerdict>; page: ChunkCandidate[] | undefined; joined: boolean } {
-  const page = search.candidatesWithin(id, termsExpression(terms)!, termsExpression(plan.rest)!, depth, weights);
+  const page = search.candidatesWithin(id, termsExpression(terms, [], columns)!, termsExpression(plan.rest, [], columns)!, depth, weights);
   const verdict = pageVerdict(leftOutMatches, rows, page, depth);
   if (verdict === 'whole' || verdict === 'useless') return { verdict, page: verdict === 'whole' ? page : undefined, joined: false };
-  const leftOut = combinedTermsExpression(plan.leftOut, verdict === 'withAll' ? 'AND' : 'OR', 'searched')!;
+  const leftOut = combinedTermsExpression(plan.leftOut, verdict === 'withAll' ? 'AND' : 'OR', columns)!;
   const merged = mergeLeftOut(page, search.candidates(id, leftOut, depth, weights), depth);
   const onPage = new Set(page.map((candidate) => candidate.chunkId));
   return { verdict, page: merged, joined: merged?.some((candidate) => !onPage.has(candidate.chunkId)) === true };
@@ -112,26 +115,57 @@ test('a plan gives the whole ranking, scores and order: its page alone, or merge
   const outcomes = { whole: 0, withAll: 0, withAny: 0, joinedAll: 0, joinedAny: 0, refused: 0, twoLeftOut: 0 };
   // The least a left-out term matches: the default, and one low enough for this small index's rarer terms.
   const settings = WEIGHTS.flatMap((weights) => [20, 200].flatMap((depth) => [undefined, 100].map((minLeftOut) => ({ weights, depth, minLeftOut }))));
-  for (const { weights, depth, minLeftOut } of settings) {
+  // With and without the column names (the searcher leaves them out when no word can match the extension column).
+  for (const { weights, depth, minLeftOut, columns } of settings.flatMap((setting) => (['searched', 'any'] as const).map((columns) => ({ ...setting, columns })))) {
     for (let mask = 3; mask < 1 << VOCABULARY.length; mask++) {
       const terms = VOCABULARY.filter((_, index) => mask & (1 << index)).map(([word]) => word);
       const plan = prunePlan(terms, matchesOf, CHUNKS, depth, minLeftOut);
       if (!plan) continue;
       if (plan.leftOut.length === 2) outcomes.twoLeftOut++;
-      const { verdict, page, joined } = plannedPage(store.search, codebaseId, terms, plan, plan.leftOut.map(matchesOf), CHUNKS, depth, weights);
+      const { verdict, page, joined } = plannedPage(store.search, codebaseId, terms, plan, plan.leftOut.map(matchesOf), CHUNKS, depth, weights, columns);
       if (!page) {
         outcomes.refused++;
         continue;
       }
       if (verdict === 'whole' || verdict === 'withAll' || verdict === 'withAny') outcomes[verdict]++;
       if (joined) outcomes[verdict === 'withAll' ? 'joinedAll' : 'joinedAny']++;
-      assert.deepEqual(page, store.search.candidates(codebaseId, termsExpression(terms)!, depth, weights), `${terms.join(' ')} ${JSON.stringify(weights)} depth ${depth} (${verdict})`);
+      const whole = store.search.candidates(codebaseId, termsExpression(terms, [], columns)!, depth, weights);
+      assert.deepEqual(page, whole, `${terms.join(' ')} ${JSON.stringify(weights)} depth ${depth} ${columns} (${verdict})`);
     }
   }
   // The fixture must exercise every outcome, and merges that add chunks to the page.
   const seen = JSON.stringify(outcomes);
   assert.ok(outcomes.whole >= 20 && outcomes.twoLeftOut >= 20, seen);
   assert.ok(outcomes.joinedAll >= 5 && outcomes.joinedAny >= 5, seen);
+});
+
+test("the searcher's pruned ranking, read in one snapshot, gives the answers the whole ranking gives", async () => {
+  // Counting words makes plans (every word here is rare against 90 % of 4,000 chunks); not counting them makes none.
+  const overrides = { commonShare: 0.9, commonMinimum: 100, coverageMaxMatches: 1_000_000 };
+  const pruning = new Searcher(store, undefined, rankingConfig(overrides));
+  const whole = new Searcher(store, undefined, rankingConfig({ ...overrides, commonMinimum: 1_000_000 }));
+  const bounded = store.search.candidatesWithin.bind(store.search);
+  let boundedRankings = 0;
+  store.search.candidatesWithin = (...args) => {
+    boundedRankings++;
+    return bounded(...args);
+  };
+  try {
+    for (let mask = 3; mask < 1 << VOCABULARY.length; mask++) {
+      const query = VOCABULARY.filter((_, index) => mask & (1 << index))
+        .map(([word]) => word)
+        .join(' ');
+      const before = boundedRankings;
+      const answer = await whole.search('/project', query, { limit: 20 });
+      assert.equal(boundedRankings, before, 'the whole ranking never plans');
+      assert.deepEqual(await pruning.search('/project', query, { limit: 20 }), answer, query);
+    }
+  } finally {
+    store.search.candidatesWithin = bounded;
+    pruning.close();
+    whole.close();
+  }
+  assert.ok(boundedRankings >= 10, `bounded rankings: ${boundedRankings}`);
 });
 
 test('merging the left-out terms\' best chunks: only those above the page join; a tie with its last, or a full list that may have cut some off, refuses', () => {

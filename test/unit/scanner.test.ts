@@ -110,3 +110,27 @@ test('an empty folder and a folder with only unreadable entries scan cleanly', a
   mkdirSync(path.join(root, 'empty'));
   assert.deepEqual(await scannedPaths(root), []);
 });
+
+test('a wide tree: the files are the same, in path order, however many folders are read at once; the count cap stops the reading', async () => {
+  const files: Record<string, string> = {};
+  for (let folder = 0; folder < 200; folder++) for (let file = 0; file < 10; file++) files[`f${folder}/deep/g${file}.ts`] = 'x';
+  const root = project(files);
+  const all = await scannedPaths(root);
+  assert.equal(all.length, 2000);
+  assert.deepEqual(all, [...all].sort());
+  assert.deepEqual(await scannedPaths(root), all);
+  // Folders already being read when the cap is passed still count (at most one per call in flight), the others are not read.
+  const capped = await scanCodebase(root, { ...defaults, maxFiles: 5, countCap: 50 });
+  assert.ok(capped.overLimit);
+  assert.ok(capped.indexableCount > 50 && capped.indexableCount <= 50 + 32 * 10, `counted ${capped.indexableCount}`);
+});
+
+test('a stopped scan rejects with the reason, and examples of what was excluded come in path order', async () => {
+  const root = project({ 'a.ts': 'x', 'z/b.ts': 'x', 'k/node_modules/x.js': 'x', 'c/node_modules/y.js': 'x', 'm/node_modules/x.js': 'x', 'b/node_modules/x.js': 'x' });
+  const controller = new AbortController();
+  controller.abort(new Error('stopped by the test'));
+  await assert.rejects(scanCodebase(root, { ...defaults, signal: controller.signal }), /stopped by the test/);
+  const scan = await scanCodebase(root, defaults);
+  assert.deepEqual(scan.exclusions['built-in']?.examples, ['b/node_modules/', 'c/node_modules/', 'k/node_modules/']);
+  assert.equal(scan.exclusions['built-in']?.folders, 4);
+});

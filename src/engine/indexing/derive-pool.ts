@@ -159,6 +159,7 @@ class DerivePool implements Deriver {
   private readonly symbols: boolean;
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(size: number, symbols: boolean) {
     this.size = size;
@@ -179,11 +180,18 @@ class DerivePool implements Deriver {
   }
 
   prepare(): void {
+    if (this.closed) return;
     while (this.workers.length < this.size) this.startWorker();
     this.armIdleTimer();
   }
 
+  /** Ends the workers for good: prepare() starts none after this (a run's derive() still would). */
   async close(): Promise<void> {
+    this.closed = true;
+    await this.endWorkers();
+  }
+
+  private async endWorkers(): Promise<void> {
     clearTimeout(this.idleTimer);
     await Promise.all(this.workers.splice(0).map((entry) => this.end(entry)));
   }
@@ -244,7 +252,7 @@ class DerivePool implements Deriver {
   private armIdleTimer(): void {
     if (this.workers.some((entry) => entry.inFlight.size > 0)) return;
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => void this.close(), IDLE_MS);
+    this.idleTimer = setTimeout(() => void this.endWorkers(), IDLE_MS);
     this.idleTimer.unref();
   }
 

@@ -343,8 +343,9 @@ export class IndexRuns {
     let begun!: (value: { codebase: CodebaseRecord; scan: ScanResult }) => void;
     let refused!: (error: unknown) => void;
     const beginning = new Promise<{ codebase: CodebaseRecord; scan: ScanResult }>((resolve, reject) => ((begun = resolve), (refused = reject)));
-    // A first or forced run derives every file: its workers can load while the folder is scanned.
-    if (reset || !this.store.codebases.byRoot(root)?.chunkCount) this.deps.deriver.prepare();
+    // A forced run, or a first one (or its resumption), derives every file left: its workers can load while the folder is scanned.
+    const existing = reset ? undefined : this.store.codebases.byRoot(root);
+    if (reset || !existing || existing.finishedAt === null) this.deps.deriver.prepare();
     const done = this.scan(root, settings, signal)
       .then(async (scan) => {
         await this.hooks.afterScan?.(root);

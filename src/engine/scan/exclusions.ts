@@ -10,7 +10,7 @@ export type ExclusionSource = (typeof EXCLUSION_SOURCES)[number];
 export interface ExclusionCount {
   folders: number;
   files: number;
-  /** The first few excluded paths, folders ending in "/". */
+  /** The first few excluded paths in path order (whatever order a scan met them in), folders ending in "/". */
   readonly examples: string[];
 }
 
@@ -23,7 +23,11 @@ export function tallyExclusion(exclusions: Exclusions, source: ExclusionSource, 
   const count = (exclusions[source] ??= { folders: 0, files: 0, examples: [] });
   if (relativePath.endsWith('/')) count.folders++;
   else count.files++;
-  if (count.examples.length < EXAMPLES_PER_SOURCE) count.examples.push(relativePath);
+  const { examples } = count;
+  if (examples.length === EXAMPLES_PER_SOURCE && relativePath >= examples[EXAMPLES_PER_SOURCE - 1]!) return;
+  if (examples.length === EXAMPLES_PER_SOURCE) examples.pop();
+  examples.push(relativePath);
+  examples.sort();
 }
 
 /** How people read each source. */

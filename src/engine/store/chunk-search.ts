@@ -78,7 +78,7 @@ export class ChunkSearch {
     }
     const sql = `SELECT ${columns} FROM (${ranked}) r
       JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id
-      WHERE ${conditions.join(' AND ')} ORDER BY r.score LIMIT ?`;
+      WHERE ${conditions.join(' AND ')} ORDER BY r.score, r.id LIMIT ?`;
     return this.connection.statement(sql).all(...parameters, limit) as unknown as ChunkCandidate[];
   }
 
@@ -102,8 +102,9 @@ export class ChunkSearch {
 
   /** The best `limit` rows (the last parameter) of a ranking (`id`, `score`), as candidates in score order. */
   private bestRanked(ranked: string, parameters: (string | number)[]): ChunkCandidate[] {
-    const sql = `SELECT ${candidateColumns(this.roleSql())}, r.score AS bm25 FROM (${ranked} ORDER BY score LIMIT ?) r
-      JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id ORDER BY r.score`;
+    // Ties in chunk-id order, as search/bm25-bound.ts's merge orders them.
+    const sql = `SELECT ${candidateColumns(this.roleSql())}, r.score AS bm25 FROM (${ranked} ORDER BY score, id LIMIT ?) r
+      JOIN chunks c ON c.id = r.id JOIN files f ON f.id = c.file_id ORDER BY r.score, r.id`;
     return this.connection.statement(sql).all(...parameters) as unknown as ChunkCandidate[];
   }
 
