@@ -21,10 +21,8 @@ export function ftsExpression(query: string, extensionFilter: readonly string[] 
 
 /** The same, for terms already chosen (see TermRarity). */
 export function termsExpression(terms: readonly string[], extensionFilter: readonly string[] = [], columns: TermColumns = 'searched'): string | undefined {
-  if (terms.length === 0) return undefined;
-  const anyTerm = `(${terms.map(quote).join(' OR ')})`;
-  const expression = columns === 'any' ? anyTerm : `${SEARCHED_COLUMNS} : ${anyTerm}`;
-  if (extensionFilter.length === 0) return expression;
+  const expression = combinedTermsExpression(terms, 'OR', columns);
+  if (expression === undefined || extensionFilter.length === 0) return expression;
   const extensions = [...new Set(extensionFilter.map((extension) => normalizeExtension(extension).slice(1)))];
   return `${expression} AND ext : (${extensions.map(quote).join(' OR ')})`;
 }
