@@ -76,6 +76,8 @@ export class IndexPass {
   private batchStartedAt = Date.now();
   private sliceStartedAt = performance.now();
   private total = 0;
+  /** Set while the batches' commits leave merging to store.merges (see withStepMerges). */
+  private stepMerges = false;
   private processed = 0;
   private readonly format: IndexFormat;
   private readonly rewriteAll: boolean;
@@ -106,6 +108,16 @@ export class IndexPass {
     this.total = files.length;
     this.deps.store.codebases.setProgress(this.codebase.id, this.total, 0);
     const toDerive = files.filter((file) => !this.isUpToDate(file, stored.get(file.path)));
+    const syncEach = (): Promise<void> => this.syncEach(files, stored, toDerive);
+    await (toDerive.length > 0 ? this.withStepMerges(syncEach) : syncEach());
+    await this.deletePaths([...stored.keys()]);
+    // Every file now stored went through this pass (or an earlier one since the symbol table exists).
+    this.deps.store.symbols.markComplete(this.codebase.id);
+    return this.counts;
+  }
+
+  /** Syncs the scanned files in order, writing them batch by batch; `stored` keeps the files the scan did not have. */
+  private async syncEach(files: readonly ScannedFile[], stored: Map<string, StoredFile>, toDerive: readonly ScannedFile[]): Promise<void> {
     const derivations = new DeriveAhead(toDerive, (file) => this.derive(file, stored.get(file.path)), this.deps.deriver.parallelism);
     for (const file of files) {
       this.signal.throwIfAborted();
@@ -123,10 +135,28 @@ export class IndexPass {
       }
     }
     this.flush();
-    await this.deletePaths([...stored.keys()]);
-    // Every file now stored went through this pass (or an earlier one since the symbol table exists).
-    this.deps.store.symbols.markComplete(this.codebase.id);
-    return this.counts;
+  }
+
+  /**
+   * Runs `body` with the search table's merging moved out of the batches'
+   * commits into steps between tasks (see store/fts-merges.ts), and gives it
+   * back after, however `body` ended.
+   */
+  private async withStepMerges(body: () => Promise<void>): Promise<void> {
+    const { merges } = this.deps.store;
+    merges.takeOver(this.codebase.id);
+    this.stepMerges = true;
+    try {
+      await body();
+    } finally {
+      this.stepMerges = false;
+      try {
+        merges.giveBack(this.codebase.id);
+      } catch {
+        // A deposed writer (or a database locked past busy_timeout) cannot write it. Until a writer's next full pass gives it back, the table's
+        // commits merge only when a level holds 16 b-trees (FTS5's 'crisismerge').
+      }
+    }
   }
 
   /**
@@ -252,6 +282,7 @@ export class IndexPass {
     if (this.batch.length > 0 || this.batchGone.length > 0 || withProgress) {
       const progress = withProgress ? { total: this.total, processed: this.processed } : undefined;
       this.deps.store.contents.applyBatch(this.codebase.id, this.batch, this.batchGone, progress, { keepUnchangedChunks: !this.rewriteAll });
+      if (this.stepMerges) this.deps.store.merges.written(this.codebase.id);
     }
     this.batch = [];
     this.batchGone = [];

@@ -7,6 +7,7 @@ import { SearchRebuild } from './search-rebuild.ts';
 import { ContentTable } from './contents.ts';
 import { EpochTable } from './epochs.ts';
 import { FileStamps } from './file-stamps.ts';
+import { FtsMerges } from './fts-merges.ts';
 import { SymbolTable } from './symbols.ts';
 import { VectorTable } from './vectors.ts';
 
@@ -18,7 +19,7 @@ export type { StoredFileSymbols, SymbolState } from './symbols.ts';
 /**
  * The index database, one table group per job: codebases (status and
  * settings), contents (files, chunks, search terms), chunk search and its
- * rebuild, symbols, vectors, and the epoch that fences writers. Every
+ * rebuild and merging, symbols, vectors, and the epoch that fences writers. Every
  * write runs in an IMMEDIATE transaction that first passes the write fence.
  */
 export class IndexStore {
@@ -31,6 +32,7 @@ export class IndexStore {
   readonly vectors: VectorTable;
   readonly epochs: EpochTable;
   readonly stamps: FileStamps;
+  readonly merges: FtsMerges;
   private readonly connection: StoreConnection;
 
   constructor(db: DatabaseSync) {
@@ -44,6 +46,7 @@ export class IndexStore {
     this.vectors = new VectorTable(this.connection);
     this.epochs = new EpochTable(this.connection);
     this.stamps = new FileStamps(this.connection);
+    this.merges = new FtsMerges(this.connection);
   }
 
   /**
@@ -71,6 +74,7 @@ export class IndexStore {
   }
 
   close(): void {
+    this.merges.close();
     this.connection.close();
   }
 }

@@ -1,0 +1,139 @@
+import { FencedError } from '../errors.ts';
+import { leadingVarint } from './chunk-search.ts';
+import type { StoreConnection } from './connection.ts';
+import { ftsTableName } from './schema.ts';
+
+/**
+ * The b-tree pages one step of merging writes: about 2 ms of work, 20 ms at
+ * most, during a full index of the bench corpus.
+ */
+const PAGES_PER_STEP = 64;
+/** FTS5's own default: merge inside each commit once a level holds this many b-trees. */
+const FTS5_DEFAULT_AUTOMERGE = 4;
+/** The structure record of an FTS5 table: which b-trees (segments) it has, at id 10 of its data table. */
+const STRUCTURE_ROWID = 10;
+/** The marker after the structure record's 4-byte cookie in tables that support contentless deletes. */
+const STRUCTURE_V2 = [0xff, 0x00, 0x00, 0x01];
+
+/**
+ * Merging of a codebase's search table done in small steps between other
+ * tasks, instead of inside the commits that write it.
+ *
+ * FTS5 writes each commit's terms as a new b-tree, and by default merges
+ * b-trees inside the commit ('automerge'). During a full index that merging
+ * was a third of the writing (11.2 → 8.9 s on the bench corpus) and made the
+ * longest holds of the thread that answers the election and MCP (event-loop
+ * delay p99 47 → 39 ms, max 108–130 → 87–95 ms). So a full pass turns
+ * automerge off for its table and does the same work here, in steps of
+ * PAGES_PER_STEP pages, each its own fenced transaction, after the batches it
+ * is told of. The pass gives automerge back when it ends, for older Batons
+ * that write the table next and merge only that way.
+ */
+export class FtsMerges {
+  private readonly connection: StoreConnection;
+  /** Codebases whose table may have b-trees to merge, in the order they get a step. */
+  private readonly pending = new Set<number>();
+  private scheduled: NodeJS.Immediate | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(connection: StoreConnection) {
+    this.connection = connection;
+  }
+
+  /** The table's commits stop merging: a full pass starts, and calls `written` after its batches. */
+  takeOver(codebaseId: number): void {
+    this.setAutomerge(codebaseId, 0);
+  }
+
+  /** The table's commits merge again, as FTS5 does by default: the pass ended. Steps already due still run. */
+  giveBack(codebaseId: number): void {
+    this.setAutomerge(codebaseId, FTS5_DEFAULT_AUTOMERGE);
+  }
+
+  /** A batch was written to the codebase's table: merge what it made mergeable, a step at a time. */
+  written(codebaseId: number): void {
+    if (this.closed) return;
+    this.pending.add(codebaseId);
+    this.schedule();
+  }
+
+  /** Settles once no step is due (or the store closed). */
+  whenIdle(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** How many b-trees the codebase's search table has now; undefined when it has no structure record. */
+  segmentCount(codebaseId: number): number | undefined {
+    const row = this.connection.statement(`SELECT block FROM ${ftsTableName(codebaseId)}_data WHERE id = ?`).get(STRUCTURE_ROWID) as { block: Uint8Array } | undefined;
+    if (!(row?.block instanceof Uint8Array)) return undefined;
+    // A 4-byte cookie, the V2 marker when present, then varints: the number of levels, then of b-trees.
+    let offset = 4;
+    if (STRUCTURE_V2.every((byte, index) => row.block[offset + index] === byte)) offset += STRUCTURE_V2.length;
+    while (offset < row.block.length && (row.block[offset]! & 0x80) !== 0) offset++;
+    return leadingVarint(row.block.subarray(offset + 1));
+  }
+
+  /** Stops stepping: the store closes. */
+  close(): void {
+    this.closed = true;
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    this.pending.clear();
+    this.settleIdle();
+  }
+
+  private setAutomerge(codebaseId: number, value: number): void {
+    const table = ftsTableName(codebaseId);
+    this.connection.transaction(() => {
+      // FTS5 takes only an integer here, and a bound JavaScript number is a real.
+      this.connection.statement(`INSERT INTO ${table}(${table}, rank) VALUES('automerge', ${Math.trunc(value)})`).run();
+    });
+  }
+
+  private schedule(): void {
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = undefined;
+      this.step();
+    });
+  }
+
+  /** One step for the first pending codebase, which then waits behind the others. */
+  private step(): void {
+    const [codebaseId] = this.pending;
+    if (codebaseId === undefined || this.closed) return;
+    this.pending.delete(codebaseId);
+    try {
+      if (this.mergeSome(codebaseId)) this.pending.add(codebaseId);
+    } catch (error) {
+      // Merging is upkeep, never a result anyone waits for: a deposed writer stops for good (it must not
+      // write), and a table that is gone (cleared) or locked is left to the merges of its next write.
+      if (error instanceof FencedError) this.pending.clear();
+    }
+    if (this.pending.size > 0) this.schedule();
+    else this.settleIdle();
+  }
+
+  /** Merges up to PAGES_PER_STEP pages of the table's b-trees; whether there was anything to merge. */
+  private mergeSome(codebaseId: number): boolean {
+    const table = ftsTableName(codebaseId);
+    return this.connection.transaction(() => {
+      const before = this.totalChanges();
+      // A positive count merges only levels holding 'usermerge' (4) b-trees or more, or a merge under way.
+      this.connection.statement(`INSERT INTO ${table}(${table}, rank) VALUES('merge', ?)`).run(PAGES_PER_STEP);
+      // FTS5's documented test: the command changed two rows or more when it did some work.
+      return this.totalChanges() - before >= 2;
+    });
+  }
+
+  private totalChanges(): number {
+    return (this.connection.statement('SELECT total_changes() AS changes').get() as { changes: number }).changes;
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
