@@ -93,3 +93,37 @@ test('a full index gives merging back to the commits when it ends, and a no-chan
     engine.close();
   }
 });
+
+test('a pass that fails after a batch gives merging back too; during the pass the commits did not merge', async () => {
+  const root = join(home.path, 'failing');
+  mkdirSync(join(root, 'src'), { recursive: true });
+  for (let index = 0; index < 230; index++) writeFileSync(join(root, 'src', `piece${index}.ts`), `export const piece${index} = ${index};\n`);
+  const engineHome = join(home.path, 'failing-home');
+  const store = new IndexStore(openDatabase(engineHome));
+  const during: (number | undefined)[] = [];
+  const engine = new Engine(
+    { home: engineHome, maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: 1000 },
+    {
+      indexing: { workers: 0 },
+      soleWriter: true,
+      hooks: {
+        afterBatch: () => {
+          during.push(automerge(store, store.codebases.byRoot(root)!.id));
+          return Promise.reject(new Error('stopped by the test after a batch'));
+        },
+      },
+    },
+  );
+  try {
+    const outcome = await (await engine.startIndex(root, {})).done.then(
+      (progress) => progress.message,
+      (error: unknown) => (error as Error).message,
+    );
+    assert.match(outcome, /stopped by the test/);
+    assert.deepEqual(during, [0], 'one batch, written with automerge off');
+    assert.equal(automerge(store, store.codebases.byRoot(root)!.id), 4, 'given back after the failure');
+  } finally {
+    store.close();
+    engine.close();
+  }
+});
