@@ -21,6 +21,11 @@ function writeCommits(store: IndexStore, codebaseId: number, commits: number, fi
   }
 }
 
+/** Lets the event loop run `count` times (a scheduled step would have run by then). */
+async function turns(count: number): Promise<void> {
+  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 function automerge(store: IndexStore, codebaseId: number): number | undefined {
   const row = store.db.prepare(`SELECT v FROM fts_${codebaseId}_config WHERE k = 'automerge'`).get() as { v: number } | undefined;
   return row?.v;
@@ -31,7 +36,7 @@ function ranking(store: IndexStore, codebaseId: number): string {
   return JSON.stringify(store.db.prepare(`SELECT rowid, bm25(fts_${codebaseId}) AS score FROM fts_${codebaseId} WHERE fts_${codebaseId} MATCH 'common OR gear1' ORDER BY rowid`).all());
 }
 
-test('with merging taken over, commits add a b-tree each; the steps merge them back down, the matches and scores unchanged', async () => {
+test('with merging taken over, commits add a b-tree each; the steps merge them back down, the matches and scores unchanged', { timeout: 30_000 }, async () => {
   const { store, codebaseId: id } = writableStore(join(home.path, 'steps'));
   try {
     store.merges.takeOver(id);
@@ -52,7 +57,7 @@ test('with merging taken over, commits add a b-tree each; the steps merge them b
   }
 });
 
-test('a deposed writer stops merging without throwing or writing; closing the store drops the steps still due', async () => {
+test('a deposed writer stops merging without throwing or writing', { timeout: 30_000 }, async () => {
   const path = join(home.path, 'deposed');
   const { store, codebaseId: id } = writableStore(path);
   const successor = new IndexStore(openDatabase(path));
@@ -60,41 +65,103 @@ test('a deposed writer stops merging without throwing or writing; closing the st
     store.merges.takeOver(id);
     writeCommits(store, id, 8);
     const unmerged = store.merges.segmentCount(id)!;
+    assert.ok(unmerged >= 8, `something to merge: ${unmerged}`);
     const epoch = successor.epochs.claimNext();
     successor.setWriteFence(epochFence(epoch), epoch);
     store.merges.written(id);
     await store.merges.whenIdle();
     assert.equal(store.merges.segmentCount(id), unmerged, 'the fenced step wrote nothing');
-
-    successor.merges.written(id);
-    successor.close();
-    await successor.merges.whenIdle(); // settles at once: nothing runs after close
   } finally {
     store.close();
-    if (successor.db.isOpen) successor.close();
+    successor.close();
   }
 });
 
-test('a full index gives merging back to the commits when it ends, and a no-change run never takes it', async () => {
-  const root = join(home.path, 'project');
-  mkdirSync(join(root, 'src'), { recursive: true });
-  for (let index = 0; index < 30; index++) writeFileSync(join(root, 'src', `part${index}.ts`), `export function part${index}(): number {\n  return ${index};\n}\n`);
-  const engine = new Engine({ home: join(home.path, 'engine-home'), maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: 1000 }, { indexing: { workers: 0 }, soleWriter: true });
-  const store = new IndexStore(openDatabase(join(home.path, 'engine-home')));
+test('closing the merger, or forgetting a codebase, drops the steps already scheduled', { timeout: 30_000 }, async () => {
+  const { store, codebaseId: id } = writableStore(join(home.path, 'closing'));
   try {
-    await (await engine.startIndex(root, {})).done;
-    const id = store.codebases.byRoot(root)!.id;
-    assert.equal(automerge(store, id), 4, 'given back after the pass');
-    store.db.exec(`INSERT INTO fts_${id}(fts_${id}, rank) VALUES('automerge', 7)`);
-    await (await engine.startIndex(root, {})).done;
-    assert.equal(automerge(store, id), 7, 'nothing to write: merging was left alone');
+    store.merges.takeOver(id);
+    writeCommits(store, id, 8);
+    const unmerged = store.merges.segmentCount(id)!;
+    store.merges.written(id);
+    store.merges.forget(id);
+    await turns(5);
+    assert.equal(store.merges.segmentCount(id), unmerged, 'forgotten: no step ran');
+    store.merges.written(id);
+    store.merges.close();
+    await turns(5);
+    assert.equal(store.merges.segmentCount(id), unmerged, 'closed: no step ran');
+    store.merges.written(id); // after close: ignored
+    await store.merges.whenIdle();
+    assert.equal(store.merges.segmentCount(id), unmerged);
   } finally {
     store.close();
+  }
+});
+
+test('a step finding the database locked by another process gives up at once, and the next write merges', { timeout: 30_000 }, async () => {
+  const path = join(home.path, 'locked');
+  const { store, codebaseId: id } = writableStore(path);
+  const other = openDatabase(path);
+  try {
+    store.merges.takeOver(id);
+    writeCommits(store, id, 8);
+    const unmerged = store.merges.segmentCount(id)!;
+    other.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    store.merges.written(id);
+    await store.merges.whenIdle();
+    assert.ok(performance.now() - started < 1000, 'no wait for the lock (busy_timeout is 10 s)');
+    other.exec('ROLLBACK');
+    assert.equal(store.merges.segmentCount(id), unmerged, 'skipped while locked');
+    writeCommits(store, id, 1, 8);
+    store.merges.written(id);
+    await store.merges.whenIdle();
+    assert.ok(store.merges.segmentCount(id)! <= 3, `merged after the next write: ${store.merges.segmentCount(id)}`);
+  } finally {
+    if (other.isTransaction) other.exec('ROLLBACK');
+    other.close();
+    store.close();
+  }
+});
+
+test('a full index merges in steps while it writes, and gives merging back to the commits when it ends', { timeout: 60_000 }, async () => {
+  const root = join(home.path, 'project');
+  mkdirSync(join(root, 'src'), { recursive: true });
+  // Over four batches of 200 files: enough b-trees on one level for the steps to merge.
+  for (let index = 0; index < 1000; index++) writeFileSync(join(root, 'src', `part${index}.ts`), `export function part${index}(): number {\n  return ${index};\n}\n`);
+  const engine = new Engine({ home: join(home.path, 'engine-home'), maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: 2000 }, { indexing: { workers: 0 }, soleWriter: true });
+  try {
+    await (await engine.startIndex(root, {})).done;
+    const id = engine.store.codebases.byRoot(root)!.id;
+    await engine.store.merges.whenIdle();
+    assert.equal(automerge(engine.store, id), 4, 'given back after the pass');
+    assert.ok(engine.store.merges.segmentCount(id)! <= 3, `merged while it wrote: ${engine.store.merges.segmentCount(id)} b-trees`);
+  } finally {
     engine.close();
   }
 });
 
-test('a pass that fails after a batch gives merging back too; during the pass the commits did not merge', async () => {
+test('a pass with nothing to write leaves merging alone, and gives it back if a killed pass left it off', { timeout: 60_000 }, async () => {
+  const root = join(home.path, 'unchanged');
+  mkdirSync(join(root, 'src'), { recursive: true });
+  for (let index = 0; index < 30; index++) writeFileSync(join(root, 'src', `part${index}.ts`), `export const part${index} = ${index};\n`);
+  const engine = new Engine({ home: join(home.path, 'unchanged-home'), maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: 1000 }, { indexing: { workers: 0 }, soleWriter: true });
+  try {
+    await (await engine.startIndex(root, {})).done;
+    const id = engine.store.codebases.byRoot(root)!.id;
+    engine.store.db.exec(`INSERT INTO fts_${id}(fts_${id}, rank) VALUES('automerge', 7)`);
+    await (await engine.startIndex(root, {})).done;
+    assert.equal(automerge(engine.store, id), 7, 'nothing to write: merging was left alone');
+    engine.store.db.exec(`INSERT INTO fts_${id}(fts_${id}, rank) VALUES('automerge', 0)`); // as a killed pass leaves it
+    await (await engine.startIndex(root, {})).done;
+    assert.equal(automerge(engine.store, id), 4, 'given back');
+  } finally {
+    engine.close();
+  }
+});
+
+test('a pass that fails after a batch gives merging back too; during the pass the commits did not merge', { timeout: 60_000 }, async () => {
   const root = join(home.path, 'failing');
   mkdirSync(join(root, 'src'), { recursive: true });
   for (let index = 0; index < 230; index++) writeFileSync(join(root, 'src', `piece${index}.ts`), `export const piece${index} = ${index};\n`);

@@ -109,7 +109,11 @@ export class IndexPass {
     this.deps.store.codebases.setProgress(this.codebase.id, this.total, 0);
     const toDerive = files.filter((file) => !this.isUpToDate(file, stored.get(file.path)));
     const syncEach = (): Promise<void> => this.syncEach(files, stored, toDerive);
-    await (toDerive.length > 0 ? this.withStepMerges(syncEach) : syncEach());
+    if (toDerive.length > 0) await this.withStepMerges(syncEach);
+    else {
+      this.deps.store.merges.giveBackIfTaken(this.codebase.id);
+      await syncEach();
+    }
     await this.deletePaths([...stored.keys()]);
     // Every file now stored went through this pass (or an earlier one since the symbol table exists).
     this.deps.store.symbols.markComplete(this.codebase.id);
@@ -153,8 +157,8 @@ export class IndexPass {
       try {
         merges.giveBack(this.codebase.id);
       } catch {
-        // A deposed writer (or a database locked past busy_timeout) cannot write it. Until a writer's next full pass gives it back, the table's
-        // commits merge only when a level holds 16 b-trees (FTS5's 'crisismerge').
+        // A deposed writer (or a database locked past busy_timeout) cannot write it. Until the next full pass
+        // gives it back, the table's commits merge only when a level holds 16 b-trees (FTS5's 'crisismerge').
       }
     }
   }

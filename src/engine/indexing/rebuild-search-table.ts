@@ -28,6 +28,8 @@ export function searchTableDrifted(store: IndexStore, codebase: CodebaseRecord):
  * dropped when it can be, and the live one was never touched.
  */
 export async function rebuildSearchTable(store: IndexStore, codebaseId: number, signal: AbortSignal): Promise<void> {
+  // Merging the table this one replaces would be work thrown away.
+  store.merges.forget(codebaseId);
   store.rebuild.begin(codebaseId);
   try {
     for (let afterId = 0; ; ) {

@@ -1,11 +1,13 @@
 import { FencedError } from '../errors.ts';
+import { isBusy } from './busy-retry.ts';
 import { leadingVarint } from './chunk-search.ts';
 import type { StoreConnection } from './connection.ts';
 import { ftsTableName } from './schema.ts';
 
 /**
  * The b-tree pages one step of merging writes: about 2 ms of work, 20 ms at
- * most, during a full index of the bench corpus.
+ * most, during a first index of the bench corpus. Steps that also drop
+ * deleted rows (a forced re-index) take longer, up to some 60 ms.
  */
 const PAGES_PER_STEP = 64;
 /** FTS5's own default: merge inside each commit once a level holds this many b-trees. */
@@ -27,7 +29,8 @@ const STRUCTURE_V2 = [0xff, 0x00, 0x00, 0x01];
  * automerge off for its table and does the same work here, in steps of
  * PAGES_PER_STEP pages, each its own fenced transaction, after the batches it
  * is told of. The pass gives automerge back when it ends, for older Batons
- * that write the table next and merge only that way.
+ * that write the table next and merge only that way; a pass that had nothing
+ * to write gives it back too if a pass that was killed left it off.
  */
 export class FtsMerges {
   private readonly connection: StoreConnection;
@@ -51,6 +54,12 @@ export class FtsMerges {
     this.setAutomerge(codebaseId, FTS5_DEFAULT_AUTOMERGE);
   }
 
+  /** Gives merging back if a pass took it and never did (it was killed, or its writer deposed). Only reads otherwise. */
+  giveBackIfTaken(codebaseId: number): void {
+    const row = this.connection.statement(`SELECT v FROM ${ftsTableName(codebaseId)}_config WHERE k = 'automerge'`).get() as { v: unknown } | undefined;
+    if (row?.v === 0) this.giveBack(codebaseId);
+  }
+
   /** A batch was written to the codebase's table: merge what it made mergeable, a step at a time. */
   written(codebaseId: number): void {
     if (this.closed) return;
@@ -58,13 +67,25 @@ export class FtsMerges {
     this.schedule();
   }
 
-  /** Settles once no step is due (or the store closed). */
+  /** Drops the codebase's steps still due: its table is about to be replaced (rebuilt, or cleared). */
+  forget(codebaseId: number): void {
+    this.pending.delete(codebaseId);
+    if (this.pending.size === 0) this.settleIdle();
+  }
+
+  /** Drops every step still due: this process no longer writes (its fence refuses every write). */
+  forgetAll(): void {
+    this.pending.clear();
+    this.settleIdle();
+  }
+
+  /** Settles once no step is due (or the store closed). For tests and benchmarks. */
   whenIdle(): Promise<void> {
     if (this.pending.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** How many b-trees the codebase's search table has now; undefined when it has no structure record. */
+  /** How many b-trees the codebase's search table has now; undefined when it has no structure record. For tests and benchmarks. */
   segmentCount(codebaseId: number): number | undefined {
     const row = this.connection.statement(`SELECT block FROM ${ftsTableName(codebaseId)}_data WHERE id = ?`).get(STRUCTURE_ROWID) as { block: Uint8Array } | undefined;
     if (!(row?.block instanceof Uint8Array)) return undefined;
@@ -105,11 +126,15 @@ export class FtsMerges {
     if (codebaseId === undefined || this.closed) return;
     this.pending.delete(codebaseId);
     try {
-      if (this.mergeSome(codebaseId)) this.pending.add(codebaseId);
+      // Upkeep must not hold the thread waiting for another process's lock: a locked step is skipped.
+      if (this.connection.withBusyTimeout(0, () => this.mergeSome(codebaseId))) this.pending.add(codebaseId);
     } catch (error) {
-      // Merging is upkeep, never a result anyone waits for: a deposed writer stops for good (it must not
-      // write), and a table that is gone (cleared) or locked is left to the merges of its next write.
+      // A deposed writer stops for good (it must not write); a table gone (cleared) or locked is left to
+      // the merges of its next write. Anything else is said, once, and the table is left the same way.
       if (error instanceof FencedError) this.pending.clear();
+      else if (!isBusy(error) && !/no such table/.test((error as Error).message)) {
+        process.emitWarning(`baton: merging the search table of codebase ${codebaseId} failed: ${(error as Error).message}`);
+      }
     }
     if (this.pending.size > 0) this.schedule();
     else this.settleIdle();
@@ -120,7 +145,8 @@ export class FtsMerges {
     const table = ftsTableName(codebaseId);
     return this.connection.transaction(() => {
       const before = this.totalChanges();
-      // A positive count merges only levels holding 'usermerge' (4) b-trees or more, or a merge under way.
+      // A positive count merges only levels holding 'usermerge' (4) b-trees or more, or a merge under way,
+      // or else a level whose rows are deleted enough ('deletemerge', 10 %): what automerge would.
       this.connection.statement(`INSERT INTO ${table}(${table}, rank) VALUES('merge', ?)`).run(PAGES_PER_STEP);
       // FTS5's documented test: the command changed two rows or more when it did some work.
       return this.totalChanges() - before >= 2;

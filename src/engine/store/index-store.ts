@@ -60,6 +60,8 @@ export class IndexStore {
       if (applied !== known) throw new Error(`the index database is at schema ${applied}, this Baton writes schema ${known}: migrate it before writing`);
     }
     this.connection.setWriteFence(fence, writerEpoch);
+    // A background duty ends with the seat: the steps of a process that no longer writes would all be refused.
+    if (fence === NO_WRITER) this.merges.forgetAll();
   }
 
   /** Where the database stands against this Baton's schema (an older one stays as it is until a leader migrates it). */
