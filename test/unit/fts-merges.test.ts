@@ -26,8 +26,8 @@ async function turns(count: number): Promise<void> {
   for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-function automerge(store: IndexStore, codebaseId: number): number | undefined {
-  const row = store.db.prepare(`SELECT v FROM fts_${codebaseId}_config WHERE k = 'automerge'`).get() as { v: number } | undefined;
+function automerge(store: IndexStore, codebaseId: number, table: 'fts' | 'symbols_fts' = 'fts'): number | undefined {
+  const row = store.db.prepare(`SELECT v FROM ${table}_${codebaseId}_config WHERE k = 'automerge'`).get() as { v: number } | undefined;
   return row?.v;
 }
 
@@ -52,6 +52,21 @@ test('with merging taken over, commits add a b-tree each; the steps merge them b
     assert.equal(ranking(store, id), before);
     store.merges.giveBack(id);
     assert.equal(automerge(store, id), 4);
+  } finally {
+    store.close();
+  }
+});
+
+test("tidy merges a table FTS5's commits barely merged (small commits, as a rebuild makes), leaving automerge as it was", { timeout: 30_000 }, async () => {
+  const { store, codebaseId: id } = writableStore(join(home.path, 'tidy'));
+  try {
+    writeCommits(store, id, 12);
+    const before = store.merges.segmentCount(id)!;
+    assert.ok(before >= 12, `automerge merged none of these small commits: ${before}`);
+    store.merges.tidy(id);
+    await store.merges.whenIdle();
+    assert.ok(store.merges.segmentCount(id)! <= 3, `merged: ${store.merges.segmentCount(id)}`);
+    assert.equal(automerge(store, id), undefined, 'never set: FTS5 keeps its default');
   } finally {
     store.close();
   }
@@ -136,7 +151,9 @@ test('a full index merges in steps while it writes, and gives merging back to th
     const id = engine.store.codebases.byRoot(root)!.id;
     await engine.store.merges.whenIdle();
     assert.equal(automerge(engine.store, id), 4, 'given back after the pass');
+    assert.equal(automerge(engine.store, id, 'symbols_fts'), 4, "the symbols' table too");
     assert.ok(engine.store.merges.segmentCount(id)! <= 3, `merged while it wrote: ${engine.store.merges.segmentCount(id)} b-trees`);
+    assert.ok(engine.store.merges.segmentCount(id, 'symbols')! <= 3, `symbols merged too: ${engine.store.merges.segmentCount(id, 'symbols')} b-trees`);
   } finally {
     engine.close();
   }
@@ -175,7 +192,8 @@ test('a pass that fails after a batch gives merging back too; during the pass th
       soleWriter: true,
       hooks: {
         afterBatch: () => {
-          during.push(automerge(store, store.codebases.byRoot(root)!.id));
+          const id = store.codebases.byRoot(root)!.id;
+          during.push(automerge(store, id), automerge(store, id, 'symbols_fts'));
           return Promise.reject(new Error('stopped by the test after a batch'));
         },
       },
@@ -187,8 +205,9 @@ test('a pass that fails after a batch gives merging back too; during the pass th
       (error: unknown) => (error as Error).message,
     );
     assert.match(outcome, /stopped by the test/);
-    assert.deepEqual(during, [0], 'one batch, written with automerge off');
+    assert.deepEqual(during, [0, 0], "one batch, written with automerge off in both tables (the symbols' one made by the batch)");
     assert.equal(automerge(store, store.codebases.byRoot(root)!.id), 4, 'given back after the failure');
+    assert.equal(automerge(store, store.codebases.byRoot(root)!.id, 'symbols_fts'), 4);
   } finally {
     store.close();
     engine.close();

@@ -46,6 +46,7 @@ export async function rebuildSearchTable(store: IndexStore, codebaseId: number, 
     }
     signal.throwIfAborted();
     store.rebuild.swap(codebaseId);
+    store.merges.tidy(codebaseId);
   } catch (error) {
     try {
       store.rebuild.discard(codebaseId);

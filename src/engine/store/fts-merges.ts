@@ -2,7 +2,7 @@ import { FencedError } from '../errors.ts';
 import { isBusy } from './busy-retry.ts';
 import { leadingVarint } from './chunk-search.ts';
 import type { StoreConnection } from './connection.ts';
-import { ftsTableName } from './schema.ts';
+import { ftsTableName, symbolSearchTableName } from './schema.ts';
 
 /**
  * The b-tree pages one step of merging writes: about 2 ms of work, 20 ms at
@@ -18,24 +18,29 @@ const STRUCTURE_ROWID = 10;
 const STRUCTURE_V2 = [0xff, 0x00, 0x00, 0x01];
 
 /**
- * Merging of a codebase's search table done in small steps between other
- * tasks, instead of inside the commits that write it.
+ * Merging of a codebase's full-text tables (its chunks' search table, and its
+ * symbols' table) done in small steps between other tasks, instead of inside
+ * the commits that write them.
  *
  * FTS5 writes each commit's terms as a new b-tree, and by default merges
  * b-trees inside the commit ('automerge'). During a full index that merging
- * was a third of the writing (11.2 → 8.9 s on the bench corpus) and made the
+ * was a fifth of the writing (11.2 → 9.1 s on the bench corpus) and made the
  * longest holds of the thread that answers the election and MCP (event-loop
- * delay p99 47 → 39 ms, max 108–130 → 87–95 ms). So a full pass turns
- * automerge off for its table and does the same work here, in steps of
- * PAGES_PER_STEP pages, each its own fenced transaction, after the batches it
- * is told of. The pass gives automerge back when it ends, for older Batons
- * that write the table next and merge only that way; a pass that had nothing
- * to write gives it back too if a pass that was killed left it off.
+ * delay p99 47 → 39 ms, max 108–130 → 87–95 ms); during a forced re-index,
+ * where merging also drops the deleted rows, single commits took seconds. So
+ * a full pass turns automerge off for the codebase's tables and does the same
+ * work here, in steps of PAGES_PER_STEP pages, each its own fenced
+ * transaction, after the batches it is told of. The pass gives automerge back
+ * when it ends, for older Batons that write the tables next and merge only
+ * that way; a pass that had nothing to write gives it back too if a pass that
+ * was killed left it off.
  */
 export class FtsMerges {
   private readonly connection: StoreConnection;
-  /** Codebases whose table may have b-trees to merge, in the order they get a step. */
-  private readonly pending = new Set<number>();
+  /** Tables that may have b-trees to merge, in the order they get a step. */
+  private readonly pending = new Set<string>();
+  /** Tables whose automerge this process turned off, for the pass now running. */
+  private readonly taken = new Set<string>();
   private scheduled: NodeJS.Immediate | undefined;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
@@ -44,32 +49,55 @@ export class FtsMerges {
     this.connection = connection;
   }
 
-  /** The table's commits stop merging: a full pass starts, and calls `written` after its batches. */
+  /** The tables' commits stop merging: a full pass starts, and calls `written` after its batches. */
   takeOver(codebaseId: number): void {
-    this.setAutomerge(codebaseId, 0);
+    for (const table of this.tablesOf(codebaseId)) this.take(table);
   }
 
-  /** The table's commits merge again, as FTS5 does by default: the pass ended. Steps already due still run. */
+  /** The tables' commits merge again, as FTS5 does by default: the pass ended. Steps already due still run. */
   giveBack(codebaseId: number): void {
-    this.setAutomerge(codebaseId, FTS5_DEFAULT_AUTOMERGE);
+    for (const table of this.tablesOf(codebaseId)) {
+      this.setAutomerge(table, FTS5_DEFAULT_AUTOMERGE);
+      this.taken.delete(table);
+    }
   }
 
   /** Gives merging back if a pass took it and never did (it was killed, or its writer deposed). Only reads otherwise. */
   giveBackIfTaken(codebaseId: number): void {
-    const row = this.connection.statement(`SELECT v FROM ${ftsTableName(codebaseId)}_config WHERE k = 'automerge'`).get() as { v: unknown } | undefined;
-    if (row?.v === 0) this.giveBack(codebaseId);
+    for (const table of this.tablesOf(codebaseId)) {
+      const row = this.connection.statement(`SELECT v FROM ${table}_config WHERE k = 'automerge'`).get() as { v: unknown } | undefined;
+      if (row?.v === 0) this.setAutomerge(table, FTS5_DEFAULT_AUTOMERGE);
+    }
   }
 
-  /** A batch was written to the codebase's table: merge what it made mergeable, a step at a time. */
+  /**
+   * A batch was written to the codebase's tables: merge what it made
+   * mergeable, a step at a time. A table the batch created (the symbols'
+   * table of a first index) is taken over here.
+   */
   written(codebaseId: number): void {
     if (this.closed) return;
-    this.pending.add(codebaseId);
+    for (const table of this.tablesOf(codebaseId)) {
+      if (!this.taken.has(table)) this.take(table);
+      this.pending.add(table);
+    }
     this.schedule();
   }
 
-  /** Drops the codebase's steps still due: its table is about to be replaced (rebuilt, or cleared). */
+  /**
+   * Merges the codebase's tables down in steps, leaving automerge as it is:
+   * a search table rebuilt in many small commits, which automerge barely
+   * merged (16 b-trees after a forced re-index of the bench corpus).
+   */
+  tidy(codebaseId: number): void {
+    if (this.closed) return;
+    for (const table of this.tablesOf(codebaseId)) this.pending.add(table);
+    this.schedule();
+  }
+
+  /** Drops the steps still due for the codebase's search table: it is about to be replaced (rebuilt). */
   forget(codebaseId: number): void {
-    this.pending.delete(codebaseId);
+    this.pending.delete(ftsTableName(codebaseId));
     if (this.pending.size === 0) this.settleIdle();
   }
 
@@ -85,9 +113,10 @@ export class FtsMerges {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** How many b-trees the codebase's search table has now; undefined when it has no structure record. For tests and benchmarks. */
-  segmentCount(codebaseId: number): number | undefined {
-    const row = this.connection.statement(`SELECT block FROM ${ftsTableName(codebaseId)}_data WHERE id = ?`).get(STRUCTURE_ROWID) as { block: Uint8Array } | undefined;
+  /** How many b-trees one of the codebase's tables has now; undefined when it has no structure record. For tests and benchmarks. */
+  segmentCount(codebaseId: number, which: 'chunks' | 'symbols' = 'chunks'): number | undefined {
+    const table = which === 'chunks' ? ftsTableName(codebaseId) : symbolSearchTableName(codebaseId);
+    const row = this.connection.statement(`SELECT block FROM ${table}_data WHERE id = ?`).get(STRUCTURE_ROWID) as { block: Uint8Array } | undefined;
     if (!(row?.block instanceof Uint8Array)) return undefined;
     // A 4-byte cookie, the V2 marker when present, then varints: the number of levels, then of b-trees.
     let offset = 4;
@@ -105,8 +134,18 @@ export class FtsMerges {
     this.settleIdle();
   }
 
-  private setAutomerge(codebaseId: number, value: number): void {
-    const table = ftsTableName(codebaseId);
+  /** The codebase's full-text tables that exist (the symbols' table comes with the first batch that has symbols). */
+  private tablesOf(codebaseId: number): string[] {
+    const exists = this.connection.statement("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?");
+    return tableNames(codebaseId).filter((table) => exists.get(table) !== undefined);
+  }
+
+  private take(table: string): void {
+    this.setAutomerge(table, 0);
+    this.taken.add(table);
+  }
+
+  private setAutomerge(table: string, value: number): void {
     this.connection.transaction(() => {
       // FTS5 takes only an integer here, and a bound JavaScript number is a real.
       this.connection.statement(`INSERT INTO ${table}(${table}, rank) VALUES('automerge', ${Math.trunc(value)})`).run();
@@ -120,20 +159,20 @@ export class FtsMerges {
     });
   }
 
-  /** One step for the first pending codebase, which then waits behind the others. */
+  /** One step for the first pending table, which then waits behind the others. */
   private step(): void {
-    const [codebaseId] = this.pending;
-    if (codebaseId === undefined || this.closed) return;
-    this.pending.delete(codebaseId);
+    const [table] = this.pending;
+    if (table === undefined || this.closed) return;
+    this.pending.delete(table);
     try {
       // Upkeep must not hold the thread waiting for another process's lock: a locked step is skipped.
-      if (this.connection.withBusyTimeout(0, () => this.mergeSome(codebaseId))) this.pending.add(codebaseId);
+      if (this.connection.withBusyTimeout(0, () => this.mergeSome(table))) this.pending.add(table);
     } catch (error) {
       // A deposed writer stops for good (it must not write); a table gone (cleared) or locked is left to
       // the merges of its next write. Anything else is said, once, and the table is left the same way.
       if (error instanceof FencedError) this.pending.clear();
       else if (!isBusy(error) && !/no such table/.test((error as Error).message)) {
-        process.emitWarning(`baton: merging the search table of codebase ${codebaseId} failed: ${(error as Error).message}`);
+        process.emitWarning(`baton: merging the full-text table ${table} failed: ${(error as Error).message}`);
       }
     }
     if (this.pending.size > 0) this.schedule();
@@ -141,8 +180,7 @@ export class FtsMerges {
   }
 
   /** Merges up to PAGES_PER_STEP pages of the table's b-trees; whether there was anything to merge. */
-  private mergeSome(codebaseId: number): boolean {
-    const table = ftsTableName(codebaseId);
+  private mergeSome(table: string): boolean {
     return this.connection.transaction(() => {
       const before = this.totalChanges();
       // A positive count merges only levels holding 'usermerge' (4) b-trees or more, or a merge under way,
@@ -162,4 +200,9 @@ export class FtsMerges {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The full-text tables a codebase may have: its chunks' search table, and its symbols' table. */
+function tableNames(codebaseId: number): string[] {
+  return [ftsTableName(codebaseId), symbolSearchTableName(codebaseId)];
 }
