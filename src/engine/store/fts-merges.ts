@@ -26,7 +26,7 @@ const STRUCTURE_V2 = [0xff, 0x00, 0x00, 0x01];
  * b-trees inside the commit ('automerge'). During a full index that merging
  * was a fifth of the writing (11.2 → 9.1 s on the bench corpus) and made the
  * longest holds of the thread that answers the election and MCP (event-loop
- * delay p99 47 → 39 ms, max 108–130 → 87–95 ms); during a forced re-index,
+ * delay p99 44–48 → 36–40 ms, max 105–150 → 87–107 ms); during a forced re-index,
  * where merging also drops the deleted rows, single commits took seconds. So
  * a full pass turns automerge off for the codebase's tables and does the same
  * work here, in steps of PAGES_PER_STEP pages, each its own fenced
