@@ -26,6 +26,14 @@ async function turns(count: number): Promise<void> {
   for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A folder `name` under the test home with `count` TypeScript files in src/, the nth holding `body(n)`. */
+function project(name: string, count: number, body: (index: number) => string): string {
+  const root = join(home.path, name);
+  mkdirSync(join(root, 'src'), { recursive: true });
+  for (let index = 0; index < count; index++) writeFileSync(join(root, 'src', `part${index}.ts`), body(index));
+  return root;
+}
+
 function automerge(store: IndexStore, codebaseId: number, table: 'fts' | 'symbols_fts' = 'fts'): number | undefined {
   const row = store.db.prepare(`SELECT v FROM ${table}_${codebaseId}_config WHERE k = 'automerge'`).get() as { v: number } | undefined;
   return row?.v;
@@ -141,10 +149,8 @@ test('a step finding the database locked by another process gives up at once, an
 });
 
 test('a full index merges in steps while it writes, and gives merging back to the commits when it ends', { timeout: 60_000 }, async () => {
-  const root = join(home.path, 'project');
-  mkdirSync(join(root, 'src'), { recursive: true });
   // Over four batches of 200 files: enough b-trees on one level for the steps to merge.
-  for (let index = 0; index < 1000; index++) writeFileSync(join(root, 'src', `part${index}.ts`), `export function part${index}(): number {\n  return ${index};\n}\n`);
+  const root = project('project', 1000, (index) => `export function part${index}(): number {\n  return ${index};\n}\n`);
   const engine = new Engine({ home: join(home.path, 'engine-home'), maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: 2000 }, { indexing: { workers: 0 }, soleWriter: true });
   try {
     await (await engine.startIndex(root, {})).done;
@@ -160,9 +166,7 @@ test('a full index merges in steps while it writes, and gives merging back to th
 });
 
 test('a pass with nothing to write leaves merging alone, and gives it back if a killed pass left it off', { timeout: 60_000 }, async () => {
-  const root = join(home.path, 'unchanged');
-  mkdirSync(join(root, 'src'), { recursive: true });
-  for (let index = 0; index < 30; index++) writeFileSync(join(root, 'src', `part${index}.ts`), `export const part${index} = ${index};\n`);
+  const root = project('unchanged', 30, (index) => `export const part${index} = ${index};\n`);
   const engine = new Engine({ home: join(home.path, 'unchanged-home'), maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxFiles: 1000 }, { indexing: { workers: 0 }, soleWriter: true });
   try {
     await (await engine.startIndex(root, {})).done;
@@ -179,9 +183,7 @@ test('a pass with nothing to write leaves merging alone, and gives it back if a 
 });
 
 test('a pass that fails after a batch gives merging back too; during the pass the commits did not merge', { timeout: 60_000 }, async () => {
-  const root = join(home.path, 'failing');
-  mkdirSync(join(root, 'src'), { recursive: true });
-  for (let index = 0; index < 230; index++) writeFileSync(join(root, 'src', `piece${index}.ts`), `export const piece${index} = ${index};\n`);
+  const root = project('failing', 230, (index) => `export const piece${index} = ${index};\n`);
   const engineHome = join(home.path, 'failing-home');
   const store = new IndexStore(openDatabase(engineHome));
   const during: (number | undefined)[] = [];

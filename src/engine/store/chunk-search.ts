@@ -144,8 +144,7 @@ export class ChunkSearch {
 
   /** Whether the codebase's FTS table exists (a codebase created by an older or interrupted run may lack it). */
   hasTable(codebaseId: number): boolean {
-    const row = this.connection.statement("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?").get(ftsTableName(codebaseId));
-    return row !== undefined;
+    return this.connection.hasTable(ftsTableName(codebaseId));
   }
 
   /** Chunks by id (in no particular order), as candidates with no bm25 score. */

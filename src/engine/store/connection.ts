@@ -58,6 +58,11 @@ export class StoreConnection {
     return statement;
   }
 
+  /** Whether a table of this name exists (a codebase's FTS tables come and go with it). */
+  hasTable(name: string): boolean {
+    return this.statement("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  }
+
   /** Runs `body` in an IMMEDIATE transaction that first passes the write fence (unless `fenced` is false). */
   transaction<T>(body: () => T, fenced = true): T {
     if (this.reading) throw new Error('a write inside oneSnapshot(): snapshots are for reads only');

@@ -136,8 +136,7 @@ export class FtsMerges {
 
   /** The codebase's full-text tables that exist (the symbols' table comes with the first batch that has symbols). */
   private tablesOf(codebaseId: number): string[] {
-    const exists = this.connection.statement("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?");
-    return tableNames(codebaseId).filter((table) => exists.get(table) !== undefined);
+    return tableNames(codebaseId).filter((table) => this.connection.hasTable(table));
   }
 
   private take(table: string): void {

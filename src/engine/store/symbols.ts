@@ -106,7 +106,7 @@ export class SymbolTable {
   }
 
   hasSearchTable(codebaseId: number): boolean {
-    return this.connection.statement("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?").get(symbolSearchTableName(codebaseId)) !== undefined;
+    return this.connection.hasTable(symbolSearchTableName(codebaseId));
   }
 
   /** Ids of files whose terms match an FTS5 expression, in id order after `afterFileId`. */
