@@ -7,6 +7,7 @@ import type { ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from '../store/index-store.ts';
 import type { Deriver } from './derive-pool.ts';
 import { withTerms, type DerivedFile } from './file-derivation.ts';
+import { FreshSearchTable } from './fresh-search-table.ts';
 import { fileSearchTerms } from './prepare.ts';
 
 export interface IndexerDeps {
@@ -76,6 +77,8 @@ export class IndexPass {
   private batchStartedAt = Date.now();
   private sliceStartedAt = performance.now();
   private total = 0;
+  /** Set while a forced re-index's batches also fill a fresh search table (see withFreshSearchTable). */
+  private freshTable: FreshSearchTable | undefined;
   /** Set while the batches' commits leave merging to store.merges (see withStepMerges). */
   private stepMerges = false;
   private processed = 0;
@@ -84,8 +87,11 @@ export class IndexPass {
 
   /**
    * `rewriteAll` (a forced re-index) re-chunks every file as if none were
-   * stored, replacing them one batch at a time: search keeps answering from
-   * the old chunks meanwhile, and the result equals a clean index.
+   * stored, one batch at a time: stored chunks equal to the new ones stay,
+   * the others are replaced, and the search table is built anew beside the
+   * live one and swapped in at the end (see fresh-search-table.ts). Search
+   * keeps answering from the live table meanwhile, and the result equals a
+   * clean index.
    */
   constructor(
     deps: IndexerDeps,
@@ -108,13 +114,19 @@ export class IndexPass {
     this.total = files.length;
     this.deps.store.codebases.setProgress(this.codebase.id, this.total, 0);
     const toDerive = files.filter((file) => !this.isUpToDate(file, stored.get(file.path)));
-    const syncEach = (): Promise<void> => this.syncEach(files, stored, toDerive);
-    if (toDerive.length > 0) await this.withStepMerges(syncEach);
-    else {
+    const pass = async (): Promise<void> => {
+      await this.syncEach(files, stored, toDerive);
+      await this.deletePaths([...stored.keys()]);
+    };
+    if (!this.rewriteAll) this.dropLeftoverFreshTable();
+    if (toDerive.length === 0) {
       this.deps.store.merges.giveBackIfTaken(this.codebase.id);
-      await syncEach();
+      await pass();
+    } else if (this.rewriteAll) {
+      await this.withStepMerges(() => this.withFreshSearchTable(pass));
+    } else {
+      await this.withStepMerges(pass);
     }
-    await this.deletePaths([...stored.keys()]);
     // Every file now stored went through this pass (or an earlier one since the symbol table exists).
     this.deps.store.symbols.markComplete(this.codebase.id);
     return this.counts;
@@ -139,6 +151,27 @@ export class IndexPass {
       }
     }
     this.flush();
+  }
+
+  /** Runs `body` (the whole pass) with its batches also filling a fresh search table, swapped in when it ends. */
+  private async withFreshSearchTable(body: () => Promise<void>): Promise<void> {
+    const fresh = new FreshSearchTable(this.deps.store, this.codebase.id);
+    this.freshTable = fresh;
+    try {
+      await body();
+      await fresh.finish(this.signal);
+    } catch (error) {
+      fresh.discard();
+      throw error;
+    } finally {
+      this.freshTable = undefined;
+    }
+  }
+
+  /** A forced re-index that was killed left its fresh table: nothing will swap it in now. */
+  private dropLeftoverFreshTable(): void {
+    const { rebuild } = this.deps.store;
+    if (rebuild.exists(this.codebase.id)) rebuild.discard(this.codebase.id);
   }
 
   /**
@@ -188,6 +221,7 @@ export class IndexPass {
       result = await (derivations ? derivations.take(file) : this.derive(file, previous));
     } catch (error) {
       // The file's own failure (its worker died on it): it keeps what was indexed and is tried again next run.
+      if (previous) this.freshTable?.keepAsStored(file.path);
       this.counts.failed++;
       if (this.failures.length < 5) this.failures.push((error as Error).message);
       return;
@@ -209,6 +243,7 @@ export class IndexPass {
       formatOptions: this.format.options,
     };
     if (derived.kind === 'same') {
+      this.freshTable?.keepAsStored(file.path);
       this.counts.unchanged++;
       this.add({ ...base, chunks: null }, 0);
       return;
@@ -257,6 +292,7 @@ export class IndexPass {
    */
   private noteTransient(file: ScannedFile, previous: StoredFile | undefined, reason: SkipReason): void {
     if (reason === 'unreadable') {
+      if (previous) this.freshTable?.keepAsStored(file.path);
       this.counts.unreadable++;
       return;
     }
@@ -285,7 +321,7 @@ export class IndexPass {
   private flush(withProgress = true): void {
     if (this.batch.length > 0 || this.batchGone.length > 0 || withProgress) {
       const progress = withProgress ? { total: this.total, processed: this.processed } : undefined;
-      this.deps.store.contents.applyBatch(this.codebase.id, this.batch, this.batchGone, progress, { keepUnchangedChunks: !this.rewriteAll });
+      this.deps.store.contents.applyBatch(this.codebase.id, this.batch, this.batchGone, progress, { intoFreshSearchTable: this.freshTable !== undefined });
       if (this.stepMerges) this.deps.store.merges.written(this.codebase.id);
     }
     this.batch = [];

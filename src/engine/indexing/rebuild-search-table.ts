@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { ChunkTerms } from '../store/search-rebuild.ts';
+import type { ChunkSource, ChunkTerms } from '../store/search-rebuild.ts';
 import type { CodebaseRecord, IndexStore } from '../store/index-store.ts';
 import type { TermCache } from '../tokenize.ts';
 import { chunkSearchTerms, fileSearchTerms } from './prepare.ts';
@@ -20,6 +20,15 @@ export function searchTableDrifted(store: IndexStore, codebase: CodebaseRecord):
   return counted !== undefined && counted > REBUILD_WHEN_COUNT_OVER * Math.max(1, codebase.chunkCount);
 }
 
+/** Adds stored chunks to the codebase's fresh search table, with the terms the writer gives them. */
+export function addStoredChunks(store: IndexStore, codebaseId: number, chunks: readonly ChunkSource[]): void {
+  const cache: TermCache = new Map();
+  store.rebuild.add(
+    codebaseId,
+    chunks.map((chunk): ChunkTerms => ({ id: chunk.id, ...chunkSearchTerms(chunk.symbols, chunk.content, cache), ...fileSearchTerms(chunk.path) })),
+  );
+}
+
 /**
  * Builds the codebase's search table again from its stored chunks, with the
  * terms the writer gives them (the same functions of prepare.ts), slice by
@@ -36,11 +45,7 @@ export async function rebuildSearchTable(store: IndexStore, codebaseId: number, 
       signal.throwIfAborted();
       const chunks = store.rebuild.chunksAfter(codebaseId, afterId, CHUNKS_PER_SLICE);
       if (chunks.length === 0) break;
-      const cache: TermCache = new Map();
-      store.rebuild.add(
-        codebaseId,
-        chunks.map((chunk): ChunkTerms => ({ id: chunk.id, ...chunkSearchTerms(chunk.symbols, chunk.content, cache), ...fileSearchTerms(chunk.path) })),
-      );
+      addStoredChunks(store, codebaseId, chunks);
       afterId = chunks[chunks.length - 1]!.id;
       await yieldToEventLoop();
     }

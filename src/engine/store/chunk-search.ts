@@ -138,8 +138,7 @@ export class ChunkSearch {
    * when the record is missing or unreadable.
    */
   ftsRowCount(codebaseId: number): number | undefined {
-    const row = this.connection.statement(`SELECT block FROM ${ftsTableName(codebaseId)}_data WHERE id = 1`).get() as { block: Uint8Array } | undefined;
-    return row?.block instanceof Uint8Array ? leadingVarint(row.block) : undefined;
+    return countedRows(this.connection, ftsTableName(codebaseId));
   }
 
   /** Whether the codebase's FTS table exists (a codebase created by an older or interrupted run may lack it). */
@@ -173,6 +172,12 @@ export class ChunkSearch {
       .statement('SELECT id AS chunkId, start_line AS startLine, end_line AS endLine FROM chunks WHERE file_id = ? AND end_line >= ? AND start_line <= ? ORDER BY start_line')
       .all(fileId, first, last) as unknown as { chunkId: number; startLine: number; endLine: number }[];
   }
+}
+
+/** The row count an FTS5 table ranks with (see ChunkSearch.ftsRowCount), undefined when unreadable. */
+export function countedRows(connection: StoreConnection, table: string): number | undefined {
+  const row = connection.statement(`SELECT block FROM ${table}_data WHERE id = 1`).get() as { block: Uint8Array } | undefined;
+  return row?.block instanceof Uint8Array ? leadingVarint(row.block) : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { StoreConnection } from './connection.ts';
 import { matchStoredChunks, type StoredChunkRow } from './chunk-reuse.ts';
 import type { FileUpdate, PreparedChunk, StoredFile } from './records.ts';
-import { BUMP_VERSION, ftsTableName } from './schema.ts';
+import { BUMP_VERSION, freshFtsTableName, ftsTableName, searchRowInsertSql } from './schema.ts';
 import type { SymbolTable } from './symbols.ts';
 
 /** A file's format version, when its writer recorded itself in `writers`; 0 (redo it) when an older Baton wrote it. */
@@ -21,19 +21,33 @@ function storedFileMap(rows: readonly unknown[]): Map<string, StoredFile> {
   );
 }
 
-/** How a batch changes a codebase's file and chunk counts. */
 /** How a batch writes. */
 export interface BatchOptions {
   /**
-   * Whether a rewritten file keeps its stored chunks that did not change
-   * (default true; see chunk-reuse.ts). A forced re-index writes every row anew.
+   * Whether every chunk the batch writes or keeps also goes into the
+   * codebase's fresh search table (see store/search-rebuild.ts): a forced
+   * re-index builds the table anew beside the live one, which meanwhile gets
+   * only the chunks that changed.
    */
-  readonly keepUnchangedChunks?: boolean;
+  readonly intoFreshSearchTable?: boolean;
 }
 
+/** How a batch changes a codebase's file and chunk counts. */
 interface CountChange {
   files: number;
   chunks: number;
+}
+
+/** The search tables a batch writes: the live one, and the fresh one a forced re-index builds. */
+interface SearchTables {
+  readonly live: string;
+  readonly fresh: string | undefined;
+}
+
+/** A stored chunk a rewrite keeps (its row id), with the new chunk that equals it. */
+interface KeptChunk {
+  readonly id: number;
+  readonly chunk: PreparedChunk;
 }
 
 /** The files and chunks of each codebase, with their search terms and symbols: written in atomic batches. */
@@ -81,13 +95,12 @@ export class ContentTable {
     progress?: { total: number; processed: number },
     options: BatchOptions = {},
   ): void {
-    const fts = ftsTableName(codebaseId);
-    const keepUnchanged = options.keepUnchangedChunks !== false;
+    const tables: SearchTables = { live: ftsTableName(codebaseId), fresh: options.intoFreshSearchTable ? freshFtsTableName(codebaseId) : undefined };
     this.connection.transaction(() => {
       if (updates.some((update) => update.symbols)) this.symbols.prepare(codebaseId);
       const change = { files: 0, chunks: 0 };
-      for (const path of deletedPaths) this.deleteFile(codebaseId, fts, path, change);
-      for (const update of updates) this.writeFile(codebaseId, fts, update, change, keepUnchanged);
+      for (const path of deletedPaths) this.deleteFile(codebaseId, tables.live, path, change);
+      for (const update of updates) this.writeFile(codebaseId, tables, update, change);
       // Counted as the rows change: counting every row again after each batch grew with the codebase.
       this.connection
         .statement('UPDATE codebases SET file_count = file_count + ?, chunk_count = chunk_count + ? WHERE id = ?')
@@ -136,7 +149,7 @@ export class ContentTable {
       .run(codebaseId);
   }
 
-  private writeFile(codebaseId: number, fts: string, update: FileUpdate, change: CountChange, keepUnchanged: boolean): void {
+  private writeFile(codebaseId: number, tables: SearchTables, update: FileUpdate, change: CountChange): void {
     const { connection } = this;
     const epoch = connection.writerEpoch;
     const existing = connection
@@ -147,14 +160,14 @@ export class ContentTable {
       return;
     }
     let fileId: number;
-    let added: readonly PreparedChunk[] = update.chunks;
+    let reuse: { kept: readonly KeptChunk[]; added: readonly PreparedChunk[] } = { kept: [], added: update.chunks };
     change.chunks += update.chunks.length - (existing?.chunk_count ?? 0);
     if (!existing) change.files++;
     if (existing) {
       // Rows made the same way hold the same terms for the same text; a new format (another tokenizer) may not.
       const sameFormat = existing.format_version === update.formatVersion && existing.format_options === update.formatOptions;
-      if (keepUnchanged && sameFormat) added = this.keepUnchangedChunks(fts, existing.id, update.chunks);
-      else this.deleteChunksOf(fts, existing.id);
+      if (sameFormat) reuse = this.keepUnchangedChunks(tables.live, existing.id, update.chunks);
+      else this.deleteChunksOf(tables.live, existing.id);
       connection
         .statement('UPDATE files SET size = ?, mtime_ms = ?, hash = ?, language = ?, role = ?, chunk_count = ?, format_version = ?, format_options = ?, writer_epoch = ? WHERE id = ?')
         .run(update.size, update.mtimeMs, update.hash, update.language, update.role, update.chunks.length, update.formatVersion, update.formatOptions, epoch, existing.id);
@@ -170,20 +183,23 @@ export class ContentTable {
     const insertChunk = connection.statement(
       'INSERT INTO chunks(codebase_id, file_id, start_line, end_line, symbols, content, content_hash, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const insertTerms = connection.statement(`INSERT INTO ${fts}(rowid, symbols, path, body, ext) VALUES (?, ?, ?, ?, ?)`);
-    for (const chunk of added) {
+    const insertLive = connection.statement(searchRowInsertSql(tables.live));
+    const insertFresh = tables.fresh === undefined ? undefined : connection.statement(searchRowInsertSql(tables.fresh));
+    for (const chunk of reuse.added) {
       const { lastInsertRowid } = insertChunk.run(codebaseId, fileId, chunk.startLine, chunk.endLine, chunk.symbols, chunk.content, chunk.contentHash, chunk.role ?? null);
-      insertTerms.run(lastInsertRowid, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
+      insertLive.run(lastInsertRowid, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
+      insertFresh?.run(lastInsertRowid, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
     }
+    if (insertFresh) for (const { id, chunk } of reuse.kept) insertFresh.run(id, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
     this.symbols.replaceFile(codebaseId, fileId, update.role, update.hash, update.symbols, existing !== undefined);
   }
 
   /**
    * Keeps the stored chunks of a file that a new chunk equals (see
    * chunk-reuse.ts), moving their lines and role, deletes the others, and
-   * returns the new chunks still to write.
+   * returns the kept rows and the new chunks still to write.
    */
-  private keepUnchangedChunks(fts: string, fileId: number, chunks: readonly PreparedChunk[]): readonly PreparedChunk[] {
+  private keepUnchangedChunks(fts: string, fileId: number, chunks: readonly PreparedChunk[]): { kept: KeptChunk[]; added: readonly PreparedChunk[] } {
     const { connection } = this;
     const stored = connection
       .statement("SELECT id, content_hash AS contentHash, coalesce(symbols, '') AS symbols, start_line AS startLine, end_line AS endLine, role FROM chunks WHERE file_id = ?")
@@ -200,7 +216,7 @@ export class ContentTable {
       deleteTerms.run(id);
       deleteChunk.run(id);
     }
-    return added;
+    return { kept: kept.map(({ row, chunk }) => ({ id: row.id, chunk })), added };
   }
 
   private deleteFile(codebaseId: number, fts: string, path: string, change: CountChange): void {

@@ -2,7 +2,7 @@ import { FencedError } from '../errors.ts';
 import { isBusy } from './busy-retry.ts';
 import { leadingVarint } from './chunk-search.ts';
 import type { StoreConnection } from './connection.ts';
-import { ftsTableName, symbolSearchTableName } from './schema.ts';
+import { freshFtsTableName, ftsTableName, symbolSearchTableName } from './schema.ts';
 
 /**
  * The b-tree pages one step of merging writes: about 2 ms of work, 20 ms at
@@ -98,6 +98,22 @@ export class FtsMerges {
   /** Drops the steps still due for the codebase's search table: it is about to be replaced (rebuilt). */
   forget(codebaseId: number): void {
     this.pending.delete(ftsTableName(codebaseId));
+    if (this.pending.size === 0) this.settleIdle();
+  }
+
+  /**
+   * The codebase's fresh search table took the live one's name (a forced
+   * re-index swapped it in): the steps due for the fresh table, and its
+   * merging if this pass took it over (FTS5 keeps the setting in the table),
+   * now belong to that name; the dropped table's go.
+   */
+  swapped(codebaseId: number): void {
+    const live = ftsTableName(codebaseId);
+    const fresh = freshFtsTableName(codebaseId);
+    this.pending.delete(live);
+    if (this.pending.delete(fresh)) this.pending.add(live);
+    this.taken.delete(live);
+    if (this.taken.delete(fresh)) this.taken.add(live);
     if (this.pending.size === 0) this.settleIdle();
   }
 
@@ -201,7 +217,7 @@ export class FtsMerges {
   }
 }
 
-/** The full-text tables a codebase may have: its chunks' search table, and its symbols' table. */
+/** The full-text tables a codebase may have: its chunks' search table, the fresh one a forced re-index fills, and its symbols' table. */
 function tableNames(codebaseId: number): string[] {
-  return [ftsTableName(codebaseId), symbolSearchTableName(codebaseId)];
+  return [ftsTableName(codebaseId), freshFtsTableName(codebaseId), symbolSearchTableName(codebaseId)];
 }

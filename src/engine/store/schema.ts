@@ -198,6 +198,11 @@ export function ftsTableName(codebaseId: number): string {
   return `fts_${Math.trunc(codebaseId)}`;
 }
 
+/** Adds a chunk's row (rowid = chunk id, then its terms column by column) to a search table. */
+export function searchRowInsertSql(table: string): string {
+  return `INSERT INTO ${table}(rowid, symbols, path, body, ext) VALUES (?, ?, ?, ?, ?)`;
+}
+
 /** The FTS table a rebuild fills before it takes the place of `ftsTableName` (see store/search-rebuild.ts). */
 export function freshFtsTableName(codebaseId: number): string {
   return `${ftsTableName(codebaseId)}_fresh`;
