@@ -111,30 +111,67 @@ test('a file whose parse fails during a forced re-index keeps its chunks, in the
   }
 });
 
-test('a forced re-index that fails midway leaves the live table as it was and drops its fresh one; one a kill left, the next pass drops', { timeout: 60_000 }, async () => {
+test('a forced re-index that fails midway leaves the live table as it was and drops its fresh one; the next forced run merges in steps again', { timeout: 60_000 }, async () => {
   const root = project('stopped');
   const engineHome = join(home.path, 'stopped-home');
-  let forced = false;
+  let phase: 'first' | 'failing' | 'observed' = 'first';
+  const freshMerging: (number | undefined)[] = [];
   const engine = newEngine(engineHome, {
-    hooks: { afterBatch: () => (forced ? Promise.reject(new Error('stopped by the test after a batch')) : Promise.resolve()) },
+    hooks: {
+      afterBatch: () => {
+        if (phase === 'failing') return Promise.reject(new Error('stopped by the test after a batch'));
+        if (phase === 'observed') freshMerging.push(automerge(engine.store, freshFtsTableName(engine.store.codebases.byRoot(root)!.id)));
+        return Promise.resolve();
+      },
+    },
   });
   try {
     await indexed(engine, root);
     const id = engine.store.codebases.byRoot(root)!.id;
     const rows = engine.store.search.ftsRowCount(id);
-    forced = true;
+    phase = 'failing';
     const outcome = await (await engine.startIndex(root, { force: true })).done;
     assert.match(outcome.message, /stopped by the test/);
     assert.equal(hasFreshTable(engine.store, id), false);
     assert.equal(engine.store.search.ftsRowCount(id), rows);
     assert.equal((await engine.search(root, 'piece7', { limit: 1 })).results[0]?.file, 'src/part7.ts');
-    forced = false;
+    // The failed run's fresh table was taken over and dropped: the next one is taken over anew.
+    phase = 'observed';
+    await indexed(engine, root, true);
+    assert.ok(freshMerging.length >= 2 && freshMerging.every((value) => value === 0), `automerge of the fresh table: ${freshMerging.join(', ')}`);
+    assert.equal(engine.store.search.ftsRowCount(id), rows);
+  } finally {
+    engine.close();
+  }
+});
+
+test('a fresh table a killed forced re-index left is dropped by the next pass, which indexes as usual', { timeout: 60_000 }, async () => {
+  const root = project('killed');
+  const engine = newEngine(join(home.path, 'killed-home'));
+  try {
+    await indexed(engine, root);
+    const id = engine.store.codebases.byRoot(root)!.id;
     // What a SIGKILL mid-run leaves: a fresh table nothing will swap in. The next (resumed, unforced) pass drops it.
     engine.store.rebuild.begin(id);
     writeFileSync(join(root, 'src', 'part3.ts'), 'export function renamedPiece() {}\n');
     await indexed(engine, root);
     assert.equal(hasFreshTable(engine.store, id), false);
     assert.equal((await engine.search(root, 'renamedPiece', { limit: 1 })).results[0]?.file, 'src/part3.ts');
+  } finally {
+    engine.close();
+  }
+});
+
+test('a forced index of a codebase with nothing stored writes its live table only', { timeout: 60_000 }, async () => {
+  const root = project('forced-first');
+  const engineHome = join(home.path, 'forced-first-home');
+  let sawFresh = false;
+  const engine = newEngine(engineHome, { hooks: { afterBatch: () => Promise.resolve(void (sawFresh ||= hasFreshTable(engine.store, engine.store.codebases.byRoot(root)!.id))) } });
+  try {
+    await indexed(engine, root, true);
+    const id = engine.store.codebases.byRoot(root)!.id;
+    assert.equal(sawFresh, false);
+    assert.equal(engine.store.search.ftsRowCount(id), engine.store.codebases.byId(id)!.chunkCount);
   } finally {
     engine.close();
   }

@@ -15,9 +15,15 @@ const FILES_PER_SLICE = 16;
  *
  * Files the pass left as they were stored (reading or parsing them failed:
  * they keep what was indexed) get their stored chunks copied in at the end;
- * then the fresh table takes the live one's place. One that does not hold
- * a row per chunk then (a bug) is not swapped in: the table is built again
- * from the stored chunks instead.
+ * then the fresh table takes the live one's place. One whose row count is
+ * not the codebase's chunk count then (a bug) is not swapped in: the table is
+ * built again from the stored chunks instead. (The count cannot tell a chunk
+ * written twice and another missed: FTS5 takes a second row under a rowid a
+ * contentless table already has. The tests compare the table with a clean
+ * index's.)
+ *
+ * The symbols' table (symbols_fts_<id>, one row per file) is still rewritten
+ * in place: searches for code do not read it.
  */
 export class FreshSearchTable {
   private readonly store: IndexStore;
@@ -29,6 +35,7 @@ export class FreshSearchTable {
     this.store = store;
     this.codebaseId = codebaseId;
     store.rebuild.begin(codebaseId);
+    store.merges.takeOverFreshTable(codebaseId);
   }
 
   /** The pass leaves this stored file as it was: its chunks go into the fresh table at the end. */
@@ -56,8 +63,12 @@ export class FreshSearchTable {
     await rebuildSearchTable(store, codebaseId, signal);
   }
 
-  /** Drops the fresh table: the pass did not finish. A deposed writer cannot; the next forced run or rebuild does. */
+  /**
+   * Drops the fresh table: the pass did not finish. A deposed writer cannot;
+   * then the next full pass, rebuild or clear of a Baton that knows the table does.
+   */
   discard(): void {
+    this.store.merges.forgetFreshTable(this.codebaseId);
     try {
       this.store.rebuild.discard(this.codebaseId);
     } catch {

@@ -118,11 +118,13 @@ export class IndexPass {
       await this.syncEach(files, stored, toDerive);
       await this.deletePaths([...stored.keys()]);
     };
-    if (!this.rewriteAll) this.dropLeftoverFreshTable();
+    // A forced re-index of stored files builds its search table anew; with nothing stored, the live one is that already.
+    const buildsFreshTable = this.rewriteAll && stored.size > 0 && toDerive.length > 0;
+    if (!buildsFreshTable) this.dropLeftoverFreshTable();
     if (toDerive.length === 0) {
       this.deps.store.merges.giveBackIfTaken(this.codebase.id);
       await pass();
-    } else if (this.rewriteAll) {
+    } else if (buildsFreshTable) {
       await this.withStepMerges(() => this.withFreshSearchTable(pass));
     } else {
       await this.withStepMerges(pass);
@@ -170,8 +172,10 @@ export class IndexPass {
 
   /** A forced re-index that was killed left its fresh table: nothing will swap it in now. */
   private dropLeftoverFreshTable(): void {
-    const { rebuild } = this.deps.store;
-    if (rebuild.exists(this.codebase.id)) rebuild.discard(this.codebase.id);
+    const { rebuild, merges } = this.deps.store;
+    if (!rebuild.exists(this.codebase.id)) return;
+    merges.forgetFreshTable(this.codebase.id);
+    rebuild.discard(this.codebase.id);
   }
 
   /**

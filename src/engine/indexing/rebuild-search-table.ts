@@ -7,8 +7,9 @@ import { chunkSearchTerms, fileSearchTerms } from './prepare.ts';
 /**
  * A full run ends by building the search table again when FTS5 counts at
  * least this much more rows than there are chunks (deleted rows it still
- * counts: see store/search-rebuild.ts): a forced re-index doubles the count,
- * a first index leaves it exact, and edits add a row each.
+ * counts: see store/search-rebuild.ts): a run that rewrites most files (a new
+ * index format) nearly doubles the count, a first index or a forced re-index
+ * (fresh-search-table.ts) leaves it exact, and edits add a row each.
  */
 const REBUILD_WHEN_COUNT_OVER = 1.25;
 /** Chunks per slice: their terms and their transaction take about 10 ms of the thread that answers the election, IPC and MCP. */
@@ -37,8 +38,9 @@ export function addStoredChunks(store: IndexStore, codebaseId: number, chunks: r
  * dropped when it can be, and the live one was never touched.
  */
 export async function rebuildSearchTable(store: IndexStore, codebaseId: number, signal: AbortSignal): Promise<void> {
-  // Merging the table this one replaces would be work thrown away.
+  // Merging the table this one replaces would be work thrown away; the fresh one merges in its commits.
   store.merges.forget(codebaseId);
+  store.merges.forgetFreshTable(codebaseId);
   store.rebuild.begin(codebaseId);
   try {
     for (let afterId = 0; ; ) {

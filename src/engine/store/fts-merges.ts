@@ -102,6 +102,25 @@ export class FtsMerges {
   }
 
   /**
+   * A forced re-index just created the codebase's fresh search table: its
+   * commits stop merging at once (the pass's `written` would skip a name it
+   * took for an earlier fresh table), and any steps due for an earlier one go.
+   */
+  takeOverFreshTable(codebaseId: number): void {
+    const fresh = freshFtsTableName(codebaseId);
+    this.pending.delete(fresh);
+    this.take(fresh);
+  }
+
+  /** The codebase's fresh search table was dropped, or a rebuild starts one with FTS5's own merging: nothing of an earlier one applies. */
+  forgetFreshTable(codebaseId: number): void {
+    const fresh = freshFtsTableName(codebaseId);
+    this.pending.delete(fresh);
+    this.taken.delete(fresh);
+    if (this.pending.size === 0) this.settleIdle();
+  }
+
+  /**
    * The codebase's fresh search table took the live one's name (a forced
    * re-index swapped it in): the steps due for the fresh table, and its
    * merging if this pass took it over (FTS5 keeps the setting in the table),
