@@ -74,13 +74,16 @@ test('killing the leader mid-index: followers keep searching, the next leader fi
   const home = folder('durable-home');
   const project = folder('durable-project');
   writeTree(project, { ...generatedTree(2500), 'src/config.ts': SAMPLE_PROJECT['src/config.ts']! });
+  // A small indexed codebase to search while the big one is indexed and leadership moves. Indexed
+  // before the cluster starts: the leader's hook holds the first batch of its first full run, which
+  // must be the big one's (a slow start can commit the small one's first file alone, on time).
+  const small = folder('durable-small');
+  writeTree(small, SAMPLE_PROJECT);
+  const smallIndexed = await runCli(home, ['index', small]);
+  assert.equal(smallIndexed.code, 0, smallIndexed.stderr);
   const [leader, requester, searcher] = await cluster(home, 3, { BATON_TEST_HOOKS: 'first-batch' });
   const requestClient = await requester!.connectClient();
   const searchClient = await searcher!.connectClient();
-  // A small indexed codebase to search while the big one is indexed and leadership moves.
-  const small = folder('durable-small');
-  writeTree(small, SAMPLE_PROJECT);
-  await call(requestClient, 'index_codebase', { path: small, waitForCompletion: true });
 
   const accepted = await call(requestClient, 'index_codebase', { path: project });
   assert.equal(accepted.isError, undefined, JSON.stringify(accepted.content));

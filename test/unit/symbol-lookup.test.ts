@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Engine } from '../../src/engine/engine.ts';
 import { UserError } from '../../src/engine/errors.ts';
+import { leadingVarint } from '../../src/engine/store/chunk-search.ts';
 import type { OutlineSymbol } from '../../src/engine/symbols/lookup.ts';
 import { writeTree } from '../helpers/fixture-repo.ts';
 import { tempFolder } from '../helpers/paths.ts';
@@ -196,6 +197,24 @@ test('a deleted file takes its symbols with it', async () => {
   await engine.refreshFiles(project.path, ['test/transport.test.ts']);
   assert.ok(find('createTransportStub').results.length === 0);
   assert.ok(engine.symbols.findReferences(project.path, 'createTransport', { limit: 50 }).results.every((result) => !result.file.startsWith('test/')));
+});
+
+test('a save that changes no name, and a forced re-index, keep the symbol rows; the full-text table gets no new row', async () => {
+  const codebaseId = engine.store.codebases.byRoot(project.path)!.id;
+  const table = `symbols_fts_${codebaseId}`;
+  const countedRows = (): number | undefined => leadingVarint((engine.store.db.prepare(`SELECT block FROM ${table}_data WHERE id = 1`).get() as { block: Uint8Array }).block);
+  const rowsBefore = countedRows();
+  const source = FILES['src/case.ts']!.replace('export function lower(): void { connect(); }', 'export function lower(): void { connect(); /* once more */ }');
+  writeFileSync(path.join(project.path, 'src/case.ts'), source);
+  await engine.refreshFiles(project.path, ['src/case.ts']);
+  await index(true);
+  // FTS5 counts a row for every insert, and none off for a delete: no row was written again.
+  assert.equal(countedRows(), rowsBefore);
+  const hashes = engine.store.db
+    .prepare("SELECT f.hash AS file, s.hash AS symbols FROM files f JOIN file_symbols s ON s.file_id = f.id WHERE f.path = 'src/case.ts'")
+    .get() as { file: string; symbols: string };
+  assert.equal(hashes.symbols, hashes.file, "the kept row carries the file's new hash");
+  assert.equal(find('lower', { exact: true }).results[0]?.file, 'src/case.ts');
 });
 
 test('a forced re-index rebuilds the symbols; clearing the codebase drops them', async () => {

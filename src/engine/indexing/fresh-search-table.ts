@@ -22,8 +22,9 @@ const FILES_PER_SLICE = 16;
  * contentless table already has. The tests compare the table with a clean
  * index's.)
  *
- * The symbols' table (symbols_fts_<id>, one row per file) is still rewritten
- * in place: searches for code do not read it.
+ * The symbols' table (symbols_fts_<id>, one row per file) is not built anew:
+ * a file whose symbols come out as stored keeps its row there
+ * (SymbolTable.replaceFile), so a forced re-index rewrites only the changed.
  */
 export class FreshSearchTable {
   private readonly store: IndexStore;

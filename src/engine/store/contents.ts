@@ -1,3 +1,4 @@
+import type { FileRole } from '../../protocol/roles.ts';
 import type { StoreConnection } from './connection.ts';
 import { matchStoredChunks, type StoredChunkRow } from './chunk-reuse.ts';
 import type { FileUpdate, PreparedChunk, StoredFile } from './records.ts';
@@ -153,19 +154,21 @@ export class ContentTable {
     const { connection } = this;
     const epoch = connection.writerEpoch;
     const existing = connection
-      .statement(`SELECT f.id, f.chunk_count, ${TRUSTED_FORMAT} AS format_version, f.format_options FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch WHERE f.codebase_id = ? AND f.path = ?`)
-      .get(codebaseId, update.path) as { id: number; chunk_count: number; format_version: number; format_options: string } | undefined;
+      .statement(`SELECT f.id, f.chunk_count, ${TRUSTED_FORMAT} AS format_version, f.format_options, f.role FROM files f LEFT JOIN writers w ON w.epoch = f.writer_epoch WHERE f.codebase_id = ? AND f.path = ?`)
+      .get(codebaseId, update.path) as { id: number; chunk_count: number; format_version: number; format_options: string; role: FileRole | null } | undefined;
     if (update.chunks === null) {
       if (existing) connection.statement('UPDATE files SET size = ?, mtime_ms = ?, writer_epoch = ? WHERE id = ?').run(update.size, update.mtimeMs, epoch, existing.id);
       return;
     }
     let fileId: number;
     let reuse: { kept: readonly KeptChunk[]; added: readonly PreparedChunk[] } = { kept: [], added: update.chunks };
+    let previous: { role: FileRole | null; sameFormat: boolean } | undefined;
     change.chunks += update.chunks.length - (existing?.chunk_count ?? 0);
     if (!existing) change.files++;
     if (existing) {
       // Rows made the same way hold the same terms for the same text; a new format (another tokenizer) may not.
       const sameFormat = existing.format_version === update.formatVersion && existing.format_options === update.formatOptions;
+      previous = { role: existing.role, sameFormat };
       if (sameFormat) reuse = this.keepUnchangedChunks(tables.live, existing.id, update.chunks);
       else this.deleteChunksOf(tables.live, existing.id);
       connection
@@ -191,7 +194,7 @@ export class ContentTable {
       insertFresh?.run(lastInsertRowid, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
     }
     if (insertFresh) for (const { id, chunk } of reuse.kept) insertFresh.run(id, chunk.symbolTerms, update.pathTerms, chunk.bodyTerms, update.extension);
-    this.symbols.replaceFile(codebaseId, fileId, update.role, update.hash, update.symbols, existing !== undefined);
+    this.symbols.replaceFile(codebaseId, fileId, update.role, update.hash, update.symbols, previous);
   }
 
   /**

@@ -49,17 +49,37 @@ export class SymbolTable {
 
   /**
    * Replaces a file's symbols (`undefined`: it has none, e.g. it became
-   * binary). `existed`: the file had a row before, so it may have symbols to drop.
+   * binary). `previous`: the file's row before this write, when it had one
+   * (it may have symbols to drop). Symbols the same as stored under the same
+   * index format (another may make other terms), in a file of the same
+   * standing (see isSecondary), keep their rows: every rewrite of a row
+   * leaves a deleted one in the full-text table that each later lookup reads
+   * past (a save that changed no name, a forced re-index).
    */
-  replaceFile(codebaseId: number, fileId: number, role: FileRole, hash: string, symbols: FileSymbols | undefined, existed: boolean): void {
-    if (existed) this.deleteFile(codebaseId, fileId);
-    if (!symbols) return;
+  replaceFile(
+    codebaseId: number,
+    fileId: number,
+    role: FileRole,
+    hash: string,
+    symbols: FileSymbols | undefined,
+    previous: { readonly role: FileRole | null; readonly sameFormat: boolean } | undefined,
+  ): void {
     const { connection } = this;
-    const table = symbolSearchTableName(codebaseId);
-    connection
-      .statement('INSERT INTO file_symbols(file_id, hash, definitions, refs) VALUES (?, ?, ?, ?)')
-      .run(fileId, hash, encodeDefinitions(symbols.definitions), encodeReferences(symbols.references));
-    connection.statement(`INSERT INTO ${table}(rowid, terms) VALUES (?, ?)`).run(fileId, searchDocument(symbols, isSecondary(role)));
+    const encoded = symbols && { definitions: encodeDefinitions(symbols.definitions), refs: encodeReferences(symbols.references) };
+    if (previous) {
+      const stored = connection.statement('SELECT hash, definitions, refs FROM file_symbols WHERE file_id = ?').get(fileId) as
+        | { hash: string; definitions: string; refs: string }
+        | undefined;
+      const sameStanding = previous.role !== null && isSecondary(previous.role) === isSecondary(role);
+      if (stored && previous.sameFormat && sameStanding && stored.definitions === encoded?.definitions && stored.refs === encoded.refs) {
+        if (stored.hash !== hash) connection.statement('UPDATE file_symbols SET hash = ? WHERE file_id = ?').run(hash, fileId);
+        return;
+      }
+      this.deleteFile(codebaseId, fileId);
+    }
+    if (!symbols || !encoded) return;
+    connection.statement('INSERT INTO file_symbols(file_id, hash, definitions, refs) VALUES (?, ?, ?, ?)').run(fileId, hash, encoded.definitions, encoded.refs);
+    connection.statement(`INSERT INTO ${symbolSearchTableName(codebaseId)}(rowid, terms) VALUES (?, ?)`).run(fileId, searchDocument(symbols, isSecondary(role)));
   }
 
   /** Drops a file's symbols. Call inside a transaction, before the file row goes. */
