@@ -69,11 +69,16 @@ export class FreshSearchTable {
    * then the next full pass, rebuild or clear of a Baton that knows the table does.
    */
   discard(): void {
-    this.store.merges.forgetFreshTable(this.codebaseId);
     try {
-      this.store.rebuild.discard(this.codebaseId);
+      dropFreshTable(this.store, this.codebaseId);
     } catch {
       // See above.
     }
   }
+}
+
+/** Drops the codebase's fresh table, if there is one, with what the merges kept of it. */
+export function dropFreshTable(store: IndexStore, codebaseId: number): void {
+  store.merges.forgetFreshTable(codebaseId);
+  if (store.rebuild.exists(codebaseId)) store.rebuild.discard(codebaseId);
 }

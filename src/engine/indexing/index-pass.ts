@@ -7,7 +7,7 @@ import type { ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from '../store/index-store.ts';
 import type { Deriver } from './derive-pool.ts';
 import { withTerms, type DerivedFile } from './file-derivation.ts';
-import { FreshSearchTable } from './fresh-search-table.ts';
+import { dropFreshTable, FreshSearchTable } from './fresh-search-table.ts';
 import { fileSearchTerms } from './prepare.ts';
 
 export interface IndexerDeps {
@@ -120,7 +120,8 @@ export class IndexPass {
     };
     // A forced re-index of stored files builds its search table anew; with nothing stored, the live one is that already.
     const buildsFreshTable = this.rewriteAll && stored.size > 0 && toDerive.length > 0;
-    if (!buildsFreshTable) this.dropLeftoverFreshTable();
+    // A fresh table a killed forced re-index left: nothing will swap it in now.
+    if (!buildsFreshTable) dropFreshTable(this.deps.store, this.codebase.id);
     if (toDerive.length === 0) {
       this.deps.store.merges.giveBackIfTaken(this.codebase.id);
       await pass();
@@ -168,14 +169,6 @@ export class IndexPass {
     } finally {
       this.freshTable = undefined;
     }
-  }
-
-  /** A forced re-index that was killed left its fresh table: nothing will swap it in now. */
-  private dropLeftoverFreshTable(): void {
-    const { rebuild, merges } = this.deps.store;
-    if (!rebuild.exists(this.codebase.id)) return;
-    merges.forgetFreshTable(this.codebase.id);
-    rebuild.discard(this.codebase.id);
   }
 
   /**
