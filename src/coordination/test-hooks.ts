@@ -11,7 +11,9 @@ export type HookName =
   /** In a follower's take-over of a frozen leader, after it decided to take over and before it tries the seat. */
   | 'takeover'
   /** After the first committed batch of the first full index run of this process (once per process). */
-  | 'first-batch';
+  | 'first-batch'
+  /** When the first full run of this process is done and its merge steps are idle: it writes nothing then (once per process). */
+  | 'merges-idle';
 
 const passed = new Set<HookName>();
 
@@ -25,6 +27,9 @@ export async function testHook(name: HookName, options: { once?: boolean } = {})
 }
 
 /** The engine's hooks for this process's BATON_TEST_HOOKS (none without it). */
-export function engineTestHooks(): { afterBatch?: (root: string) => Promise<void> } {
-  return enabled.has('first-batch') ? { afterBatch: () => testHook('first-batch', { once: true }) } : {};
+export function engineTestHooks(): { afterBatch?: (root: string) => Promise<void>; afterMerges?: (root: string) => Promise<void> } {
+  return {
+    ...(enabled.has('first-batch') ? { afterBatch: () => testHook('first-batch', { once: true }) } : {}),
+    ...(enabled.has('merges-idle') ? { afterMerges: () => testHook('merges-idle', { once: true }) } : {}),
+  };
 }

@@ -130,12 +130,15 @@ test('a frozen leader (SIGSTOP) is replaced after the stale time; after SIGCONT 
   const second = folder('stop-second');
   writeTree(first, SAMPLE_PROJECT);
   writeTree(second, { 'src/late.ts': 'export function writtenAfterFreeze() { return 1; }\n' });
-  const [frozen, other] = await cluster(home, 2);
+  const [frozen, other] = await cluster(home, 2, { BATON_TEST_HOOKS: 'merges-idle' });
   const frozenClient = await frozen!.connectClient();
   const indexed = await call(frozenClient, 'index_codebase', { path: first, waitForCompletion: true });
   assert.equal(indexed.isError, undefined);
   const frozenEpoch = frozen!.roleEvents.at(-1)!.epoch;
 
+  // Frozen while it writes nothing: stopped inside a merge step's transaction, it would hold the
+  // database's write lock, and no leader could write until it went on.
+  await frozen!.waitFor(() => frozen!.stderr.includes('"hook":"merges-idle"'), 'the run and its merge steps done');
   frozen!.kill('SIGSTOP');
   await other!.waitForRole('leader');
   const newEpoch = other!.roleEvents.at(-1)!.epoch;

@@ -75,6 +75,8 @@ export interface IndexHooks {
   readonly afterScan?: (root: string) => Promise<void>;
   /** After each committed batch of a full run of `root` (the run is consistent there: a kill loses nothing). */
   readonly afterBatch?: (root: string) => Promise<void>;
+  /** Once a full run of `root` is done and the steps merging its full-text tables have gone idle: nothing of the run writes any more. */
+  readonly afterMerges?: (root: string) => Promise<void>;
 }
 
 export interface IndexRunsOptions {
@@ -414,6 +416,8 @@ export class IndexRuns {
       this.onContentChanged(codebase.id);
       const final = this.finalProgress(codebase, 'done', message);
       report(final);
+      const { afterMerges } = this.hooks;
+      if (afterMerges) void this.store.merges.whenIdle().then(() => afterMerges(codebase.root));
       return final;
     } catch (error) {
       if (signal.aborted) return this.finalProgress(codebase, 'cancelled', 'cancelled');
