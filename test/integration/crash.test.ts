@@ -12,6 +12,7 @@ import { CLI, tempFolder } from '../helpers/paths.ts';
 const project = tempFolder('crash-project');
 const crashedHome = tempFolder('crash-home');
 const cleanHome = tempFolder('clean-home');
+const forcedHome = tempFolder('crash-forced-home');
 
 before(() => {
   writeTree(project.path, generatedTree(1500));
@@ -21,7 +22,39 @@ after(() => {
   project.remove();
   crashedHome.remove();
   cleanHome.remove();
+  forcedHome.remove();
 });
+
+/** The clean index of the project, built once for the tests that compare with it. */
+let cleanIndex: Promise<void> | undefined;
+function cleanIndexed(): Promise<void> {
+  cleanIndex ??= runCli(cleanHome.path, ['index', project.path]).then((result) => assert.equal(result.code, 0, result.stderr));
+  return cleanIndex;
+}
+
+/** Runs `baton index` with the first-batch hook and SIGKILLs it once that batch is committed. */
+async function killedAfterFirstBatch(home: string, extraArgs: string[] = []): Promise<void> {
+  // The hook holds the run right after its first committed batch: the kill lands mid-index every time.
+  const child = spawn(process.execPath, [CLI, 'index', project.path, ...extraArgs], {
+    env: { ...process.env, BATON_HOME: home, BATON_TEST_HOOKS: 'first-batch' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await untilLine(child.stderr, '"hook":"first-batch"', 30_000);
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+}
+
+/** The top results of a few searches, as the CLI prints them (files, lines, scores). */
+async function searchAnswers(home: string): Promise<string[]> {
+  const answers: string[] = [];
+  for (const query of ['operation17x3', 'scaled value', 'operation1200x11 return']) {
+    const result = await runCli(home, ['search', project.path, query, '--json', '--limit', '5']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok((JSON.parse(result.stdout) as unknown[]).length > 0, `"${query}" finds something`);
+    answers.push(result.stdout);
+  }
+  return answers;
+}
 
 /** Resolves when the stream has printed `text` (fails after `timeoutMs`, or if the stream ends first). */
 function untilLine(stream: NodeJS.ReadableStream, text: string, timeoutMs: number): Promise<void> {
@@ -44,14 +77,7 @@ function openIndex(home: string): DatabaseSync {
 }
 
 test('SIGKILL in the middle of indexing leaves a consistent index, and the next run completes it exactly', async () => {
-  // The hook holds the run right after its first committed batch: the kill lands mid-index every time.
-  const child = spawn(process.execPath, [CLI, 'index', project.path], {
-    env: { ...process.env, BATON_HOME: crashedHome.path, BATON_TEST_HOOKS: 'first-batch' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await untilLine(child.stderr, '"hook":"first-batch"', 30_000);
-  child.kill('SIGKILL');
-  await once(child, 'exit');
+  await killedAfterFirstBatch(crashedHome.path);
 
   const db = openIndex(crashedHome.path);
   try {
@@ -72,7 +98,42 @@ test('SIGKILL in the middle of indexing leaves a consistent index, and the next 
   const resumed = await runCli(crashedHome.path, ['index', project.path]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /1500 files/);
-  const clean = await runCli(cleanHome.path, ['index', project.path]);
-  assert.equal(clean.code, 0, clean.stderr);
+  await cleanIndexed();
   assert.deepEqual(snapshot(crashedHome.path), snapshot(cleanHome.path));
+});
+
+test('SIGKILL in the middle of a forced re-index leaves the live search table whole; the next run drops the half-built one and ends equal to a clean index', async () => {
+  const indexed = await runCli(forcedHome.path, ['index', project.path]);
+  assert.equal(indexed.code, 0, indexed.stderr);
+  await cleanIndexed();
+  const before = await searchAnswers(forcedHome.path);
+  assert.deepEqual(before, await searchAnswers(cleanHome.path), 'the first index answers as the clean one does');
+
+  await killedAfterFirstBatch(forcedHome.path, ['--force']);
+
+  const db = openIndex(forcedHome.path);
+  try {
+    assert.equal((db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check, 'ok');
+    const { id } = db.prepare('SELECT id FROM codebases').get() as { id: number };
+    const chunkRows = (db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
+    const liveRows = (db.prepare(`SELECT count(*) AS n FROM fts_${id}`).get() as { n: number }).n;
+    const freshRows = (db.prepare(`SELECT count(*) AS n FROM fts_${id}_fresh`).get() as { n: number }).n;
+    assert.equal(liveRows, chunkRows, 'the live table still has one row per chunk');
+    assert.ok(freshRows > 0 && freshRows < chunkRows, `the fresh table was half built: ${freshRows} of ${chunkRows} rows`);
+  } finally {
+    db.close();
+  }
+  assert.deepEqual(await searchAnswers(forcedHome.path), before, 'searches after the kill answer as before it');
+
+  const resumed = await runCli(forcedHome.path, ['index', project.path]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(snapshot(forcedHome.path), snapshot(cleanHome.path));
+  assert.deepEqual(await searchAnswers(forcedHome.path), before);
+  const after = openIndex(forcedHome.path);
+  try {
+    const leftover = after.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'fts\\_%\\_fresh%' ESCAPE '\\'").all();
+    assert.deepEqual(leftover, [], 'no fresh table is left');
+  } finally {
+    after.close();
+  }
 });
