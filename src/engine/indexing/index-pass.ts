@@ -7,6 +7,7 @@ import type { ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, FileUpdate, IndexStore, StoredFile } from '../store/index-store.ts';
 import type { Deriver } from './derive-pool.ts';
 import { withTerms, type DerivedFile } from './file-derivation.ts';
+import { DeriveAhead } from './derive-ahead.ts';
 import { dropFreshTable, FreshSearchTable } from './fresh-search-table.ts';
 import { fileSearchTerms } from './prepare.ts';
 
@@ -379,35 +380,4 @@ export class IndexPass {
 
 function sameSizeAndTime(file: ScannedFile, previous: StoredFile): boolean {
   return previous.size === file.size && previous.mtimeMs === file.mtimeMs;
-}
-
-/**
- * Derives the files to process in order, keeping up to `window` derivations
- * in flight ahead of the consumer: the worker threads never wait for the
- * writer, and no more than `window` files' results are held at once.
- */
-class DeriveAhead {
-  private readonly files: readonly ScannedFile[];
-  private readonly start: (file: ScannedFile) => Promise<DerivedFile>;
-  private readonly window: number;
-  private readonly pending = new Map<string, Promise<DerivedFile>>();
-  private next = 0;
-
-  constructor(files: readonly ScannedFile[], start: (file: ScannedFile) => Promise<DerivedFile>, window: number) {
-    this.files = files;
-    this.start = start;
-    this.window = Math.max(1, window);
-  }
-
-  take(file: ScannedFile): Promise<DerivedFile> {
-    while (this.next < this.files.length && this.pending.size < this.window) {
-      const ahead = this.files[this.next++]!;
-      const derivation = this.start(ahead);
-      derivation.catch(() => undefined); // consumed by take(); a failure must not go unhandled before that
-      this.pending.set(ahead.path, derivation);
-    }
-    const derivation = this.pending.get(file.path) ?? this.start(file);
-    this.pending.delete(file.path);
-    return derivation;
-  }
 }
