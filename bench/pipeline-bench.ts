@@ -5,7 +5,9 @@
  *   worker threads and the default: MB/s, the speed-up over one worker, CPU,
  *   peak RSS, and the main thread's event-loop delay (p99, max);
  * - the same on a mixed-language corpus (the ten repositories of
- *   `npm run bench:quality`, one per language), when it has been materialised;
+ *   `npm run bench:quality`, one per language), when it has been materialised:
+ *   the median of MIXED_RUNS runs (one run alone was 10 % off whenever the
+ *   machine had dropped the tree from its page cache), the highest peak RSS;
  * - a leader and a follower `baton mcp` on one home: the follower's search
  *   latency idle and while the leader re-indexes the whole corpus, whether
  *   the leadership ever moved, and the idle follower's and leader's memory.
@@ -35,6 +37,8 @@ const BENCH_DIR = path.join(MAIN, '.bench');
 const MIXED_CORPUS = path.join(BENCH_DIR, 'quality', 'trees');
 const MAX_FILES = 200_000;
 const SEARCHES = Number(process.env.BENCH_PIPELINE_SEARCHES ?? 200);
+/** Runs of the mixed-language corpus (13 s each on the Intel machine): its figure is their median. */
+const MIXED_RUNS = 3;
 const TARGETS = { mbPerSecond: 8, mixedMbPerSecond: 5, peakRssMb: 300, loopP99Ms: 50, loopMaxMs: 200, followerRatio: 2, idleFollowerMb: 60 };
 
 /** Resident memory of a process now (VmRSS), in bytes. */
@@ -63,6 +67,12 @@ async function indexWith(root: string, bytes: number, workers: number | undefine
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** The run of median wall time (the middle one of an odd number). */
+function medianRun(runs: readonly WorkerRun[]): WorkerRun {
+  const sorted = [...runs].sort((a, b) => a.run.ms - b.run.ms);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 function describe(label: string, result: WorkerRun, single: WorkerRun | undefined): string {
@@ -153,15 +163,22 @@ async function main(): Promise<void> {
   const best = [...runs.values()].reduce((a, b) => (b.mbPerSecond > a.mbPerSecond ? b : a));
 
   let mixed: WorkerRun | undefined;
+  const mixedRuns: WorkerRun[] = [];
+  let mixedPeakRssBytes = 0;
   let mixedLanguages: string[] = [];
   if (existsSync(MIXED_CORPUS)) {
     const repositories = readdirSync(MIXED_CORPUS).filter((name) => !name.endsWith('.json'));
     const { bytes, languages } = await indexable(MIXED_CORPUS);
     mixedLanguages = [...languages].sort();
-    progress('full index of the mixed-language corpus…');
-    mixed = await indexWith(MIXED_CORPUS, bytes, undefined);
+    for (let run = 1; run <= MIXED_RUNS; run++) {
+      progress(`full index of the mixed-language corpus (${run}/${MIXED_RUNS})…`);
+      mixedRuns.push(await indexWith(MIXED_CORPUS, bytes, undefined));
+    }
+    mixed = medianRun(mixedRuns);
+    mixedPeakRssBytes = Math.max(...mixedRuns.map((result) => result.run.peakRssBytes));
     log('');
     log(`Mixed-language corpus (${MIXED_CORPUS}: ${repositories.length} repositories, ${mb(bytes)} indexed in ${languages.size} languages: ${mixedLanguages.join(', ')})`);
+    log(`  ${MIXED_RUNS} runs, each a process of its own: ${mixedRuns.map((result) => ms(result.run.ms)).join(', ')}; the median run, and the highest peak RSS of the ${MIXED_RUNS}: ${mb(mixedPeakRssBytes)}`);
     log(describe(`default (${defaultWorkers} worker${defaultWorkers > 1 ? 's' : ''})`, mixed, undefined));
   } else {
     log('');
@@ -181,7 +198,7 @@ async function main(): Promise<void> {
   const met = {
     mbPerSecond: chosen.mbPerSecond >= TARGETS.mbPerSecond,
     mixedMbPerSecond: mixed ? mixed.mbPerSecond >= TARGETS.mixedMbPerSecond : null,
-    peakRss: chosen.run.peakRssBytes / 1e6 <= TARGETS.peakRssMb && (!mixed || mixed.run.peakRssBytes / 1e6 <= TARGETS.peakRssMb),
+    peakRss: chosen.run.peakRssBytes / 1e6 <= TARGETS.peakRssMb && mixedPeakRssBytes / 1e6 <= TARGETS.peakRssMb,
     eventLoop: chosen.run.eventLoop.p99Ms <= TARGETS.loopP99Ms && chosen.run.eventLoop.maxMs <= TARGETS.loopMaxMs,
     followerSearch: duringP95 <= TARGETS.followerRatio * idleP95,
     idleFollower: follow.idleFollowerRss / 1e6 <= TARGETS.idleFollowerMb,
@@ -191,7 +208,7 @@ async function main(): Promise<void> {
   log('  targets (2-core machine):');
   log(`    full index ≥ ${TARGETS.mbPerSecond} MB/s with the default pool: ${chosen.mbPerSecond.toFixed(2)} — ${verdict(met.mbPerSecond)} (fastest here: ${best.workers} workers, ${best.mbPerSecond.toFixed(2)} MB/s)`);
   if (mixed) log(`    mixed-language ≥ ${TARGETS.mixedMbPerSecond} MB/s: ${mixed.mbPerSecond.toFixed(2)} — ${verdict(met.mixedMbPerSecond === true)}`);
-  log(`    peak RSS ≤ ${TARGETS.peakRssMb} MB: ${mb(chosen.run.peakRssBytes)}${mixed ? `, mixed ${mb(mixed.run.peakRssBytes)}` : ''} — ${verdict(met.peakRss)}`);
+  log(`    peak RSS ≤ ${TARGETS.peakRssMb} MB: ${mb(chosen.run.peakRssBytes)}${mixed ? `, mixed ${mb(mixedPeakRssBytes)}` : ''} — ${verdict(met.peakRss)}`);
   log(`    event loop p99 ≤ ${TARGETS.loopP99Ms} ms, max ≤ ${TARGETS.loopMaxMs} ms: ${ms(chosen.run.eventLoop.p99Ms)}, ${ms(chosen.run.eventLoop.maxMs)} — ${verdict(met.eventLoop)}`);
   log(`    follower search p95 during indexing ≤ ${TARGETS.followerRatio}× idle: ×${(duringP95 / idleP95).toFixed(2)} — ${verdict(met.followerSearch)}`);
   log(`    idle follower ≤ ${TARGETS.idleFollowerMb} MB: ${mb(follow.idleFollowerRss)} — ${verdict(met.idleFollower)}`);
@@ -213,7 +230,9 @@ async function main(): Promise<void> {
         loopMaxMs: round(result.run.eventLoop.maxMs),
       })),
       speedUpDefaultVsOne: single ? round(single.run.ms / chosen.run.ms, 2) : null,
-      mixed: mixed ? { languages: mixedLanguages, mbPerSecond: round(mixed.mbPerSecond, 2), peakRssMb: round(mixed.run.peakRssBytes / 1e6), loopP99Ms: round(mixed.run.eventLoop.p99Ms) } : null,
+      mixed: mixed
+        ? { languages: mixedLanguages, runsMs: mixedRuns.map((result) => round(result.run.ms, 0)), mbPerSecond: round(mixed.mbPerSecond, 2), peakRssMb: round(mixedPeakRssBytes / 1e6), loopP99Ms: round(mixed.run.eventLoop.p99Ms) }
+        : null,
       follower: { idleP95Ms: round(idleP95), duringP95Ms: round(duringP95), ratio: round(duringP95 / idleP95, 2), searchesDuring: follow.during.length, leaderChanged: follow.leaderChanged },
       idleRssMb: { follower: round(follow.idleFollowerRss / 1e6), leader: round(follow.idleLeaderRss / 1e6) },
       targets: TARGETS,
