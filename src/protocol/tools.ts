@@ -27,6 +27,9 @@ export const MAX_PATTERN_LENGTH = 4096;
 
 export const SEARCH_LIMIT_DEFAULT = 10;
 export const SEARCH_LIMIT_MAX = 50;
+/** Longer queries are refused (see engine/search/search-input.ts): a 1 MB one held the server for minutes. */
+export const SEARCH_QUERY_MAX_CHARS = 2000;
+export const SEARCH_EXTENSIONS_MAX = 100;
 
 const pathField = z
   .string({ error: 'path must be a string: the absolute path of the codebase folder' })
@@ -72,7 +75,8 @@ export const searchInput = {
     .string({ error: 'query must be a string' })
     .trim()
     .min(1, { error: 'query is empty: describe what you are looking for, e.g. "where is the config parsed" or "parseConfig"' })
-    .describe('What to find: a natural-language question or identifiers.'),
+    .max(SEARCH_QUERY_MAX_CHARS, { error: `query is too long: at most ${SEARCH_QUERY_MAX_CHARS} characters. Ask one question, or search for the identifiers it is about` })
+    .describe(`What to find: a natural-language question or identifiers (at most ${SEARCH_QUERY_MAX_CHARS} characters).`),
   limit: z
     .number({ error: 'limit must be a number' })
     .int({ error: 'limit must be a whole number' })
@@ -82,6 +86,7 @@ export const searchInput = {
     .describe(`How many results (default ${SEARCH_LIMIT_DEFAULT}, at most ${SEARCH_LIMIT_MAX}).`),
   extensionFilter: z
     .array(z.string(), { error: 'extensionFilter must be a list of extensions such as [".ts", ".py"]' })
+    .max(SEARCH_EXTENSIONS_MAX, { error: `extensionFilter has too many entries: at most ${SEARCH_EXTENSIONS_MAX}` })
     .optional()
     .describe('Only files with these extensions, e.g. [".ts", ".py"].'),
   roles: z

@@ -62,8 +62,18 @@ export async function runStdioServer(): Promise<void> {
   // The stdio session is this process's reason to live: when its transport closes (the SDK closes
   // it on a message over its 10 MB buffer, and then stops reading stdin, so its end would never be
   // seen), the process shuts down and gives up the seat instead of leading with no client.
-  const server = newServer(() => shutdown('the MCP session on stdin ended'));
-  server.server.onerror = (error) => log.warn(`MCP stdio transport: ${errorMessage(error)}`);
+  // The SDK reports the oversized message first: the session then ends with that reason and exit code 1.
+  let sessionFailure: string | undefined;
+  const server = newServer(() => shutdown(sessionFailure ?? 'the MCP session on stdin ended', sessionFailure ? 1 : 0));
+  server.server.onerror = (error) => {
+    const message = errorMessage(error);
+    if (/ReadBuffer exceeded maximum size/.test(message)) {
+      sessionFailure =
+        `the MCP client sent a message larger than the MCP SDK reads (${message}), and the stdio session cannot go on past it. ` +
+        'Send smaller requests; the client restarts the server';
+    }
+    log.warn(`MCP stdio transport: ${message}`);
+  };
 
   coordinator.onRoleChange((change) => {
     process.stderr.write(`${roleEventLine(change)}\n`);
@@ -87,10 +97,11 @@ export async function runStdioServer(): Promise<void> {
   };
 
   let stopping = false;
-  function shutdown(reason: string): void {
+  function shutdown(reason: string, exitCode = 0): void {
     if (stopping) return;
     stopping = true;
-    log.info(`shutting down: ${reason}`);
+    if (exitCode === 0) log.info(`shutting down: ${reason}`);
+    else log.error(`shutting down: ${reason}`);
     // An orderly stop gives the seat up at once; if something hangs it, exit anyway: a dead
     // leader's seat is broken by the next one within milliseconds.
     setTimeout(() => {
@@ -106,7 +117,7 @@ export async function runStdioServer(): Promise<void> {
       .catch((error: unknown) => log.warn(`while shutting down: ${errorMessage(error)}`))
       .finally(() => {
         engine.close();
-        process.exit(0);
+        process.exit(exitCode);
       });
   }
   const stopWatching: (() => void) | undefined = watchLifetime({ stdin: process.stdin, outputs: [process.stdout, process.stderr], shutdown });

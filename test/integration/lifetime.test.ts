@@ -26,7 +26,8 @@ test('a stdio message over the 10 MB limit ends the session: the leader says why
     if (!leader.exited) throw error;
   });
   assert.match(leader.stderr, /ReadBuffer exceeded maximum size/);
-  assert.match(leader.stderr, /shutting down: the MCP session on stdin ended/);
+  assert.match(leader.stderr, /shutting down: the MCP client sent a message larger than the MCP SDK reads.*Send smaller requests/);
+  assert.equal(leader.exited?.code, 1, 'a failed session is not a clean exit');
   assert.ok(leader.events.some((event) => event.event === 'seat-released'), 'the seat was released, not left to break');
   await follower.waitForRole('leader');
 });

@@ -215,6 +215,12 @@ describe('MCP server over real stdio', () => {
       ['search_code', { path: project.path, query: 'x', roles: ['tests'] }, /unknown role "tests": roles must be a list of: source, test, docs, changelog, generated, example, config/],
       ['search_code', { path: project.path, query: 'x', roles: 'test' }, /roles must be a list of/],
       ['search_code', { path: '/', query: 'x' }, /is not indexed.*index_codebase/s],
+      ['search_code', { path: project.path, query: 'parse config '.repeat(200) }, /query is too long: at most 2000 characters/],
+      ['search_code', { path: project.path, query: 'x', extensionFilter: ['ts\u0000'] }, /extensionFilter entry "ts\\u0000" is not a file extension/],
+      ['search_code', { path: project.path, query: 'x', extensionFilter: Array.from({ length: 101 }, (_, i) => `.e${i}`) }, /at most 100/],
+      ['search_code', { path: file, query: 'parseConfig' }, /is a file, not a folder.*get_file_outline/s],
+      ['search_code', { path: path.join(project.path, 'no-such-folder'), query: 'parseConfig' }, /no folder at .*inside the indexed codebase/],
+      ['find_symbol', { path: file, name: 'parseConfig' }, /is a file, not a folder/],
       ['clear_index', { path: '/tmp' }, /not indexed/],
       ['get_indexing_status', { path: 'nope' }, /must be absolute/],
     ];

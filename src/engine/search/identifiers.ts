@@ -28,8 +28,12 @@ export function identifierCandidates(words: readonly string[]): Set<string> {
   return candidates;
 }
 
-/** A token with inner separators: kebab-case, a path, a member or scope (`id-denylist`, `Layout/FirstArgumentIndentation`, `Number.parseInt`). */
-const COMPOUND_TOKEN = /[A-Za-z0-9_$]+(?:(?:[-./]|::)[A-Za-z0-9_$]+)+/g;
+/**
+ * A token with inner separators: kebab-case, a path, a member or scope (`id-denylist`, `Layout/FirstArgumentIndentation`, `Number.parseInt`).
+ * It starts only where a word starts: tried at every character of a long word, the greedy
+ * first segment backtracked the rest of the word each time (a 80,000-character word: 2.9 s).
+ */
+const COMPOUND_TOKEN = /(?<![A-Za-z0-9_$])[A-Za-z0-9_$]+(?:(?:[-./]|::)[A-Za-z0-9_$]+)+/g;
 /** A span in backticks: the writer marked it as code. */
 const BACKTICKED = /`([^`\n]{1,80})`/g;
 /** File extensions, which name no thing of their own (`index.js` means index). */

@@ -1,8 +1,7 @@
 import type { FileRole } from '../../protocol/roles.ts';
-import { resolveCodebase } from '../codebase-lookup.ts';
+import { resolveScope } from '../codebase-lookup.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { UserError } from '../errors.ts';
-import { normalizeExtension } from '../languages.ts';
 import { absolutePath } from '../paths.ts';
 import { percentOf } from '../progress.ts';
 import type { ChunkCandidate, CodebaseRecord, IndexStore } from '../store/index-store.ts';
@@ -15,6 +14,7 @@ import { ExtensionTokens } from './extension-tokens.ts';
 import { combinedTermsExpression, termsExpression, type TermColumns } from './fts-query.ts';
 import { fuseWithVectors } from './hybrid.ts';
 import { analyzeQuery } from './query-analysis.ts';
+import { checkedExtensions, checkedQuery } from './search-input.ts';
 import { DEFAULT_RANKING_CONFIG, type RankingConfig } from './ranking-config.ts';
 import { rolePrior } from './role-prior.ts';
 import { applyRolePrior, lexicalRelevance, rankFiles } from './scoring.ts';
@@ -92,7 +92,7 @@ export class Searcher {
   }
 
   async search(input: string, query: string, options: SearchOptions): Promise<SearchResponse> {
-    const resolved = resolveCodebase(this.store, input);
+    const resolved = resolveScope(this.store, input);
     if (!resolved) {
       throw new UserError(`${absolutePath(input)} is not indexed. Index it first with index_codebase, then search again.`);
     }
@@ -100,7 +100,8 @@ export class Searcher {
     if (!this.store.search.hasTable(codebase.id)) {
       throw new UserError(`${codebase.root} has no search index yet; index it with index_codebase.`);
     }
-    const extensions = (options.extensionFilter ?? []).map(normalizeExtension);
+    checkedQuery(query);
+    const extensions = checkedExtensions(options.extensionFilter ?? []);
     const roles = [...new Set(options.roles ?? [])];
     const filter = { pathPrefix: subfolder ? `${subfolder}/` : undefined, roles };
     const { ranking } = this;
@@ -123,7 +124,8 @@ export class Searcher {
       }
     }
     if (!match && mode === 'lexical') {
-      throw new UserError(`the query "${query}" has no words to search for. Use identifiers or words that appear in the code.`);
+      const shown = query.length > 80 ? `${query.slice(0, 80)}…` : query;
+      throw new UserError(`the query "${shown}" has no words to search for. Use identifiers or words that appear in the code.`);
     }
     const scored = applyRolePrior(candidates, relevance, rolePrior(analyzed.askedRoles, roles, ranking.priors));
     const coverage = ranking.weights.coverage > 0 && selected.rare ? this.coverageOf(codebase, selected.terms, analyzed.words, candidates) : undefined;

@@ -1,4 +1,4 @@
-import { resolveCodebase } from '../codebase-lookup.ts';
+import { resolveScope } from '../codebase-lookup.ts';
 import { UserError } from '../errors.ts';
 import { absolutePath } from '../paths.ts';
 import type { CodebaseRecord, IndexStore } from '../store/index-store.ts';
@@ -29,7 +29,7 @@ export interface SymbolContext {
  * with what to do (re-index it), rather than answering nothing.
  */
 export function symbolContext(store: IndexStore, input: string): SymbolContext {
-  const resolved = resolveCodebase(store, input);
+  const resolved = resolveScope(store, input);
   if (!resolved) throw new UserError(`${absolutePath(input)} is not indexed. Index it first with index_codebase, then ask again.`);
   const { codebase, subfolder } = resolved;
   if (!store.symbols.available()) {
