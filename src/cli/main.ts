@@ -231,7 +231,8 @@ async function statusCommand(engine: Engine, config: EngineConfig, path: string 
     if (values.json) return print(JSON.stringify(status, null, 2));
     if (status.status === 'not_found') return print(`${status.path} is not indexed.`);
     const watch = watchText(readWatchSummaries(config.home).get(status.root!) ?? NOT_WATCHED);
-    return print(`${status.root}: ${status.status} (${status.percent}%), ${status.fileCount} files, ${status.chunkCount} chunks${status.message ? ` — ${status.message}` : ''}. ${watch}`);
+    const state = stateText(status.status, status.percent, statusSnapshot(config.home, engine).leader?.alive === true);
+    return print(`${status.root}: ${state}, ${status.fileCount} files, ${status.chunkCount} chunks${status.message ? ` — ${status.message}` : ''}. ${watch}`);
   }
   const snapshot = statusSnapshot(config.home, engine);
   if (values.json) return print(JSON.stringify(snapshot, null, 2));
@@ -239,9 +240,21 @@ async function statusCommand(engine: Engine, config: EngineConfig, path: string 
   print(leader?.alive ? `Leader: ${leader.label} (pid ${leader.pid}, epoch ${leader.epoch}, since ${new Date(leader.since).toISOString()})` : 'Leader: none running');
   if (snapshot.codebases.length === 0) return print('No codebases are indexed yet. Run "baton index <path>".');
   for (const codebase of snapshot.codebases) {
-    print(`${codebase.root}: ${codebase.status} (${codebase.percent}%), ${codebase.fileCount} files, ${codebase.chunkCount} chunks${codebase.watch ? `. ${watchText(codebase.watch)}` : ''}`);
+    const state = stateText(codebase.status, codebase.percent, leader?.alive === true);
+    print(`${codebase.root}: ${state}, ${codebase.fileCount} files, ${codebase.chunkCount} chunks${codebase.watch ? `. ${watchText(codebase.watch)}` : ''}`);
   }
   return 0;
+}
+
+/**
+ * A codebase's state as the CLI prints it. "indexing" with no leader alive is a run that
+ * ended with its process (killed, crashed): it is not going on, it resumes with the next leader.
+ */
+function stateText(status: string, percent: number, leaderAlive: boolean): string {
+  if (status === 'indexing' && !leaderAlive) {
+    return `interrupted at ${percent}% (no Baton server is running; indexing resumes when one starts: a VS Code window, \`baton mcp\` or \`baton index <path>\`)`;
+  }
+  return `${status} (${percent}%)`;
 }
 
 async function clearCommand(backend: CoordinatedBackend, path: string, values: Parsed['values']): Promise<number> {

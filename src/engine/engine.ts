@@ -4,7 +4,7 @@ import { OpenAiEmbedder } from './embed/openai-embedder.ts';
 import type { ClearedCodebase, IndexHooks, IndexOptions, IndexStarted, RefreshOutcome } from './indexing/index-runs.ts';
 import { IndexWriter } from './indexing/index-writer.ts';
 import { mergeSettings } from './indexing/run-settings.ts';
-import { canonicalFolder } from './paths.ts';
+import { indexableFolder } from './paths.ts';
 import type { IndexProgress } from './progress.ts';
 import type { DryRunReport } from './scan/dry-run.ts';
 import type { RankingConfig } from './search/ranking-config.ts';
@@ -108,7 +108,7 @@ export class Engine {
    * or writing anything: any process may answer it, a follower included.
    */
   async dryRun(input: string, options: IndexOptions = {}): Promise<DryRunReport> {
-    const root = canonicalFolder(input);
+    const root = indexableFolder(input);
     const settings = mergeSettings(this.store.codebases.byRoot(root)?.settings, options);
     // The scanner (ignore rules, git) is the writer's; a dry run, rare, loads it for itself.
     const { dryRunScan } = await import('./scan/dry-run.ts');

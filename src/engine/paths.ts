@@ -1,4 +1,4 @@
-import { realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from './errors.ts';
@@ -32,6 +32,21 @@ export function canonicalFolder(input: string): string {
     throw new UserError(`"${absolute}" is a file, not a folder. Pass the codebase folder instead, e.g. "${path.dirname(real)}".`);
   }
   return real;
+}
+
+/**
+ * A folder to index: canonical (see canonicalFolder) and readable by this
+ * process. A folder it may not list would be "indexed" as 0 files, its one
+ * unreadable entry counted, and then watched as if it had been deleted.
+ */
+export function indexableFolder(input: string): string {
+  const root = canonicalFolder(input);
+  try {
+    accessSync(root, constants.R_OK | constants.X_OK);
+  } catch {
+    throw new UserError(`cannot read the folder "${root}": permission denied for this user. Fix its permissions (ls -ld "${root}"), or index a folder this user can read.`);
+  }
+  return root;
 }
 
 /** `child` relative to `ancestor` in "/" form, or undefined when it is not inside it. */

@@ -1,7 +1,7 @@
 import type { Coordinator } from '../coordination/coordinator.ts';
 import type { Engine } from '../engine/engine.ts';
 import { BULK_REFRESH_FILES } from '../engine/indexing/run-settings.ts';
-import { canonicalFolder } from '../engine/paths.ts';
+import { indexableFolder } from '../engine/paths.ts';
 import { UserError } from '../engine/errors.ts';
 import { REFRESH_BATCH, requestTooLarge } from '../protocol/ipc.ts';
 import { DEFAULT_REFRESH_BUDGET_MS, FreshnessCheck } from '../engine/search/freshness.ts';
@@ -48,7 +48,7 @@ export class CoordinatedBackend implements ToolBackend {
    */
   async index(input: IndexToolInput, onProgress: (progress: IndexProgress) => void): Promise<IndexAccepted> {
     // Checked here first, so bad paths get their clear message without a round trip.
-    const root = canonicalFolder(input.path);
+    const root = indexableFolder(input.path);
     const params = {
       path: root,
       force: input.force,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
@@ -96,5 +97,28 @@ test('a tree over the file limit is refused with the counts and what to do', asy
     assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'not_found', 'nothing was created');
   } finally {
     big.remove();
+  }
+});
+
+test('a folder this user may not read is refused with what to do, not indexed as 0 files', async () => {
+  // Root reads everything: as root, the CLI runs as nobody (uid 65534); otherwise as this user.
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const outer = tempFolder('cli-locked');
+  const lockedHome = tempFolder('cli-locked-home');
+  const locked = `${outer.path}/locked`;
+  try {
+    writeTree(locked, { 'src/a.ts': 'export const a = 1;\n' });
+    chmodSync(outer.path, 0o755);
+    chmodSync(lockedHome.path, 0o777);
+    chmodSync(locked, 0o000);
+    for (const args of [['index', locked], ['index', locked, '--dry-run']]) {
+      const result = await runCli(lockedHome.path, args, asNobody);
+      assert.equal(result.code, 1, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, /cannot read the folder ".*locked": permission denied for this user\. Fix its permissions/);
+    }
+  } finally {
+    chmodSync(locked, 0o755);
+    outer.remove();
+    lockedHome.remove();
   }
 });

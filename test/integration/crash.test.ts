@@ -94,6 +94,10 @@ test('SIGKILL in the middle of indexing leaves a consistent index, and the next 
   } finally {
     db.close();
   }
+  // No server is left to go on with the run: status says it is interrupted, not "indexing".
+  const status = await runCli(crashedHome.path, ['status', project.path]);
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, /: interrupted at \d+% \(no Baton server is running; indexing resumes when one starts/);
 
   const resumed = await runCli(crashedHome.path, ['index', project.path]);
   assert.equal(resumed.code, 0, resumed.stderr);

@@ -5,7 +5,7 @@ import { resolveCodebase } from '../codebase-lookup.ts';
 import type { EngineConfig } from '../config.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { FencedError, RunStoppedError, UserError, errorMessage } from '../errors.ts';
-import { absolutePath, canonicalFolder, relativeInside } from '../paths.ts';
+import { absolutePath, canonicalFolder, indexableFolder, relativeInside } from '../paths.ts';
 import type { IndexProgress } from '../progress.ts';
 import { isIndexablePath, scanCodebase, type ScanResult, type ScannedFile } from '../scan/scanner.ts';
 import type { CodebaseRecord, IndexSettings, IndexStore } from '../store/index-store.ts';
@@ -146,7 +146,7 @@ export class IndexRuns {
    * `force` cancels the running one and starts over.
    */
   async start(input: string, options: IndexOptions = {}): Promise<IndexStarted> {
-    const root = canonicalFolder(input);
+    const root = indexableFolder(input);
     const running = this.active.get(root);
     if (running && !options.force) return { ...(await running.started), attached: true };
     if (running) {

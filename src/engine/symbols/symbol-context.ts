@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolveScope } from '../codebase-lookup.ts';
 import { UserError } from '../errors.ts';
 import { absolutePath } from '../paths.ts';
@@ -32,6 +33,14 @@ export function symbolContext(store: IndexStore, input: string): SymbolContext {
   const resolved = resolveScope(store, input);
   if (!resolved) throw new UserError(`${absolutePath(input)} is not indexed. Index it first with index_codebase, then ask again.`);
   const { codebase, subfolder } = resolved;
+  // Search checks each result file against the disk; symbol answers are not checked, so a
+  // codebase whose folder is gone would answer with definitions of files that no longer exist.
+  if (!existsSync(codebase.root)) {
+    throw new UserError(
+      `${codebase.root} no longer exists (deleted or moved). Its index is kept until the folder is back or you clear it (clear_index); ` +
+        'if it moved, index it at its new place.',
+    );
+  }
   if (!store.symbols.available()) {
     throw new UserError(
       `the index of ${codebase.root} has no symbol table yet: the Baton that maintains it is older than this one. ` +

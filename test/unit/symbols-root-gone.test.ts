@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { renameSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { Engine } from '../../src/engine/engine.ts';
+import { UserError } from '../../src/engine/errors.ts';
+import { writeTree } from '../helpers/fixture-repo.ts';
+import { tempFolder } from '../helpers/paths.ts';
+
+const home = tempFolder('root-gone-home');
+const project = tempFolder('root-gone-project');
+const movedAway = `${project.path}-moved`;
+let engine: Engine;
+
+before(async () => {
+  writeTree(project.path, { 'src/config.ts': 'export function parseConfig(text: string) {\n  return JSON.parse(text);\n}\n' });
+  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 50_000 }, { soleWriter: true });
+  const final = await (await engine.startIndex(project.path, {})).done;
+  assert.equal(final.phase, 'done', final.message);
+});
+after(() => {
+  engine.close();
+  home.remove();
+  project.remove();
+});
+
+test('symbol lookups in a codebase whose folder is gone say so instead of answering from files that no longer exist; they answer again once it is back', () => {
+  assert.equal(engine.symbols.findSymbol(project.path, 'parseConfig', { limit: 10 }).results[0]?.file, 'src/config.ts');
+  renameSync(project.path, movedAway);
+  try {
+    for (const ask of [
+      () => engine.symbols.findSymbol(project.path, 'parseConfig', { limit: 10 }),
+      () => engine.symbols.findReferences(project.path, 'parseConfig', { limit: 10 }),
+      () => engine.symbols.fileOutline(project.path, 'src/config.ts'),
+    ]) {
+      assert.throws(ask, (error: Error) => error instanceof UserError && /no longer exists \(deleted or moved\).*clear_index/.test(error.message));
+    }
+  } finally {
+    renameSync(movedAway, project.path);
+  }
+  assert.equal(engine.symbols.findSymbol(project.path, 'parseConfig', { limit: 10 }).results[0]?.file, 'src/config.ts');
+});
