@@ -39,7 +39,7 @@ export function searchText(output: SearchToolOutput): string {
     const hint = output.indexStatus === 'indexing' ? ' Indexing is still running, so try again when it finishes.' : leftOut ? '' : ' Try other words or identifiers.';
     return `No results for "${output.query}" in ${output.path}.${hint}${leftOut}`;
   }
-  const header = `Found ${output.results.length} results for "${output.query}" in ${output.path}${output.indexStatus === 'indexing' ? ' (indexing still in progress)' : ''}:${leftOut}`;
+  const header = `Found ${output.results.length} ${output.results.length === 1 ? 'result' : 'results'} for "${output.query}" in ${output.path}${output.indexStatus === 'indexing' ? ' (indexing still in progress)' : ''}:${leftOut}`;
   const blocks = output.results.map((result, index) => {
     const fence = FENCE_LANGUAGES[result.language] ?? result.language;
     const stale = result.stale ? ' — the file changed since it was indexed; these lines are still there' : '';

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { relativeInside } from '../paths.ts';
@@ -22,9 +23,24 @@ export interface OutlineSymbol {
 /** The path of `file` (absolute, or relative to the root) inside the codebase, "/"-separated. */
 export function fileInCodebase(root: string, file: string): string {
   if (typeof file !== 'string' || file.trim() === '') throw new UserError('file is required: the path of a file in the codebase, e.g. "src/index.ts".');
-  const relative = relativeInside(root, path.resolve(root, file.trim()));
+  const absolute = path.resolve(root, file.trim());
+  // The root is stored with its links resolved; a file named through a link to it (or to a folder in it) is still in it.
+  const relative = relativeInside(root, absolute) ?? relativeInside(root, withLinksResolved(absolute));
   if (relative === undefined || relative === '') throw new UserError(`"${file}" is not a file inside ${root}. Pass a path relative to it, e.g. "src/index.ts", or an absolute one under it.`);
   return relative;
+}
+
+/** `absolute` with its links resolved: the file's own, else its folder's (a file deleted since), else as given. */
+function withLinksResolved(absolute: string): string {
+  try {
+    return realpathSync.native(absolute);
+  } catch {
+    try {
+      return path.join(realpathSync.native(path.dirname(absolute)), path.basename(absolute));
+    } catch {
+      return absolute;
+    }
+  }
 }
 
 /** The definitions of one file, nested by extent (a method under its class), with their lines. */
