@@ -9,6 +9,9 @@ export function absolutePath(input: string): string {
     throw new UserError('path is required: pass the absolute path of the codebase folder, e.g. "/home/me/project".');
   }
   const expanded = input === '~' || input.startsWith('~/') ? path.join(os.homedir(), input.slice(1)) : input;
+  if (expanded.startsWith('~')) {
+    throw new UserError(`path must be absolute, got "${input}": only a leading "~" or "~/" (this user's home) is expanded, not "~name". Pass the full path of the codebase folder.`);
+  }
   if (!path.isAbsolute(expanded)) {
     throw new UserError(`path must be absolute, got "${input}". Pass the full path of the codebase folder, e.g. "${path.resolve(expanded)}".`);
   }

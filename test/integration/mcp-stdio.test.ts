@@ -201,6 +201,7 @@ describe('MCP server over real stdio', () => {
     const file = path.join(project.path, 'src/config.ts');
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ['index_codebase', { path: 'relative/folder' }, /must be absolute/],
+      ['index_codebase', { path: '~nobody/project' }, /only a leading "~" or "~\/" \(this user's home\) is expanded, not "~name"/],
       ['index_codebase', { path: path.join(project.path, 'missing') }, /no folder at/],
       ['index_codebase', { path: file }, /is a file, not a folder/],
       ['index_codebase', {}, /path/],

@@ -146,3 +146,13 @@ test('a clear deletes in batches behind a tombstone, and a clear interrupted hal
     otherHome.remove();
   }
 });
+
+test('of two clears at once, only the first reports what it removed; the second finds nothing left', async () => {
+  await indexed();
+  const { fileCount, chunkCount } = engine.status(project.path);
+  assert.ok(fileCount > 0 && chunkCount > 0);
+  const [first, second] = await Promise.all([engine.clear(project.path), engine.clear(project.path)]);
+  assert.deepEqual(first, { root: project.path, fileCount, chunkCount });
+  assert.deepEqual(second, { root: project.path, fileCount: 0, chunkCount: 0 });
+  assert.equal(engine.status(project.path).status, 'not_found');
+});

@@ -287,14 +287,18 @@ export class IndexRuns {
     if (root === undefined) throw new UserError(`${absolutePath(input)} is not indexed; there is nothing to clear.`);
     const running = this.active.get(root);
     if (running) cancel(running.controller, 'cleared');
+    // What this clear removed, read in the queue: a run that was scanning when the clear came
+    // may have been the first, and of two clears at once the second finds nothing left.
+    let removed: ClearedCodebase = { root, fileCount: 0, chunkCount: 0 };
     await this.queue.enqueue(root, async () => {
-      // Read again in the queue: a run that was scanning when the clear came may have been the first.
       const current = this.store.codebases.byRoot(root);
-      if (current) await this.deleteCodebase(current.id);
+      if (!current) return;
+      removed = { root, fileCount: current.fileCount, chunkCount: current.chunkCount };
+      await this.deleteCodebase(current.id);
     });
     if (codebase) this.onContentChanged(codebase.id);
     this.emit({ ...initialProgress(root, 'cancelled'), message: 'index cleared' });
-    return codebase ?? { root, fileCount: 0, chunkCount: 0 };
+    return removed;
   }
 
   /**
