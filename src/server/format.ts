@@ -59,7 +59,7 @@ export function statusText(output: StatusToolOutput): string {
     case 'indexing':
       return `${output.root} is being indexed: ${output.percent}% (${output.processedFiles}/${output.totalFiles} files, ${output.chunkCount} chunks so far).${watchSuffix(output.watch)}`;
     case 'indexed':
-      return `${`${output.root} is indexed: ${output.fileCount} files, ${output.chunkCount} chunks. ${output.message}`.trim()}${watchSuffix(output.watch)}`;
+      return `${sentence(`${output.root} is indexed: ${output.fileCount} files, ${output.chunkCount} chunks. ${output.message}`.trim())}${watchSuffix(output.watch)}`;
     case 'failed':
       return `Indexing ${output.root} failed: ${output.message}. Call index_codebase again to retry.`;
   }
@@ -83,6 +83,11 @@ export function watchText(watch: WatchSummary): string {
 
 function interval(milliseconds: number): string {
   return milliseconds < 1000 ? `${milliseconds} ms` : `${Math.round(milliseconds / 1000)} s`;
+}
+
+/** `text` ending in a full stop (a run's summary has none), so that the next sentence does not run on. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function watchSuffix(watch: WatchSummary | undefined): string {

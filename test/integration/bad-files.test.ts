@@ -44,6 +44,8 @@ test('binary, minified, huge, invalid UTF-8, unreadable files and symlink loops:
   const status = JSON.parse(indexed.stdout) as { status: string; fileCount: number; message: string };
   assert.equal(status.status, 'indexed');
   assert.match(status.message, /2 files indexed/, 'good.ts and latin.py');
+  // blob.ts is in the file count with nothing to search; the 5 MB bundle is not in it at all.
+  assert.match(status.message, /1 skipped \(binary, minified or too large\), 1 left out as too large \(over the file size limit\)/);
 
   const search = async (query: string): Promise<string[]> => {
     const result = await runCli(home.path, ['search', project.path, query, '--json'], asUnprivileged);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, unprivilegedSpawnOptions } from '../helpers/cli.ts';
 import { SAMPLE_PROJECT, writeTree } from '../helpers/fixture-repo.ts';
 import { tempFolder } from '../helpers/paths.ts';
 
@@ -101,8 +101,8 @@ test('a tree over the file limit is refused with the counts and what to do', asy
 });
 
 test('a folder this user may not read is refused with what to do, not indexed as 0 files', async () => {
-  // Root reads everything: as root, the CLI runs as nobody (uid 65534); otherwise as this user.
-  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  // Root reads everything: as root, the CLI runs as nobody; otherwise as this user.
+  const asNobody = unprivilegedSpawnOptions();
   const outer = tempFolder('cli-locked');
   const lockedHome = tempFolder('cli-locked-home');
   const locked = `${outer.path}/locked`;

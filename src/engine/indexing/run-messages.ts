@@ -7,8 +7,9 @@ import type { RunCounts } from './index-pass.ts';
 export function describeRun(counts: RunCounts, scan: ScanResult): string {
   const parts = [`${counts.changed} files indexed`, `${counts.unchanged} unchanged`];
   if (counts.deleted) parts.push(`${counts.deleted} removed`);
-  const skipped = counts.skipped + scan.skips.tooLarge;
-  if (skipped) parts.push(`${skipped} skipped (binary, minified or too large)`);
+  // Files skipped when read are in the file count (with nothing to search); files over the size limit are not.
+  if (counts.skipped) parts.push(`${counts.skipped} skipped (binary, minified or too large)`);
+  if (scan.skips.tooLarge) parts.push(`${scan.skips.tooLarge} left out as too large (over the file size limit)`);
   const unreadable = counts.unreadable + scan.skips.unreadable;
   if (unreadable) parts.push(`${unreadable} unreadable (tried again on the next index)`);
   if (counts.vanished) parts.push(`${counts.vanished} vanished or stopped being regular files during the run (removed)`);
