@@ -8,14 +8,13 @@ import { normalizeExtension } from '../languages.ts';
  * answers the election, IPC and MCP, so a query that would hold it for
  * seconds is refused with what to do instead, before any work is done.
  */
-export function checkedQuery(query: string): string {
+export function checkQueryLength(query: string): void {
   if (query.length > SEARCH_QUERY_MAX_CHARS) {
     throw new UserError(
       `the query is ${query.length.toLocaleString('en-US')} characters long; at most ${SEARCH_QUERY_MAX_CHARS.toLocaleString('en-US')} are searched. ` +
         'Ask one question, or search for the identifiers it is about (e.g. "parseConfig"); find_symbol looks names up directly.',
     );
   }
-  return query;
 }
 
 /** Extensions as the index keeps them (".ts"), or a UserError naming the entry that is not one. */

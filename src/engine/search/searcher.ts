@@ -14,7 +14,7 @@ import { ExtensionTokens } from './extension-tokens.ts';
 import { combinedTermsExpression, termsExpression, type TermColumns } from './fts-query.ts';
 import { fuseWithVectors } from './hybrid.ts';
 import { analyzeQuery } from './query-analysis.ts';
-import { checkedExtensions, checkedQuery } from './search-input.ts';
+import { checkedExtensions, checkQueryLength } from './search-input.ts';
 import { DEFAULT_RANKING_CONFIG, type RankingConfig } from './ranking-config.ts';
 import { rolePrior } from './role-prior.ts';
 import { applyRolePrior, lexicalRelevance, rankFiles } from './scoring.ts';
@@ -100,7 +100,7 @@ export class Searcher {
     if (!this.store.search.hasTable(codebase.id)) {
       throw new UserError(`${codebase.root} has no search index yet; index it with index_codebase.`);
     }
-    checkedQuery(query);
+    checkQueryLength(query);
     const extensions = checkedExtensions(options.extensionFilter ?? []);
     const roles = [...new Set(options.roles ?? [])];
     const filter = { pathPrefix: subfolder ? `${subfolder}/` : undefined, roles };
