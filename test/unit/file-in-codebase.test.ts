@@ -6,7 +6,7 @@ import { UserError } from '../../src/engine/errors.ts';
 import { fileInCodebase } from '../../src/engine/symbols/file-outline.ts';
 import { tempFolder } from '../helpers/paths.ts';
 
-test('a file is found inside its codebase whether named relative, absolute, or through a link to the root', () => {
+test('a file is found inside its codebase whether named relative, absolute, or through a link to the root or to a folder in it', () => {
   const folder = tempFolder('file-in-codebase');
   try {
     const root = path.join(realpathSync.native(folder.path), 'project');
@@ -18,6 +18,8 @@ test('a file is found inside its codebase whether named relative, absolute, or t
     assert.equal(fileInCodebase(root, path.join(root, 'src/index.ts')), 'src/index.ts');
     assert.equal(fileInCodebase(root, path.join(link, 'src/index.ts')), 'src/index.ts');
     assert.equal(fileInCodebase(root, path.join(link, 'src/deleted-since.ts')), 'src/deleted-since.ts', 'a file that is gone still names its path');
+    symlinkSync(path.join(root, 'src'), path.join(root, 'linked-src'));
+    assert.equal(fileInCodebase(root, path.join(root, 'linked-src/index.ts')), 'src/index.ts', 'a link inside the root: the file where the index has it');
     assert.throws(() => fileInCodebase(root, '/etc/passwd'), (error: Error) => error instanceof UserError && /is not a file inside/.test(error.message));
     assert.throws(() => fileInCodebase(root, '../outside.ts'), (error: Error) => error instanceof UserError && /is not a file inside/.test(error.message));
   } finally {

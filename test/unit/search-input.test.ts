@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Engine } from '../../src/engine/engine.ts';
@@ -9,6 +10,7 @@ import { SEARCH_QUERY_MAX_CHARS } from '../../src/protocol/tools.ts';
 import { writeTree } from '../helpers/fixture-repo.ts';
 import { tempFolder } from '../helpers/paths.ts';
 
+const IDENTIFIERS_MODULE = new URL('../../src/engine/search/identifiers.ts', import.meta.url).href;
 const home = tempFolder('search-input-home');
 const project = tempFolder('search-input-project');
 let engine: Engine;
@@ -58,16 +60,28 @@ test('a search scoped to a file or to a folder that is not there is refused, not
   assert.equal(engine.status(path.join(project.path, 'src/config.ts')).status, 'indexed', 'status still takes any path inside');
 });
 
-test('only the first MAX_QUERY_WORDS words of a query are searched', () => {
+test('only the first MAX_QUERY_WORDS words of a query are searched; a query of that many is left whole', () => {
   const words = Array.from({ length: MAX_QUERY_WORDS + 10 }, (_, index) => `word${String.fromCharCode(97 + (index % 26))}${index}`);
   const analyzed = analyzeQuery(words.join(' '));
   assert.ok(analyzed.terms.includes(words[MAX_QUERY_WORDS - 1]!), 'the last counted word is searched');
   assert.ok(!analyzed.terms.some((term) => term.includes(words[MAX_QUERY_WORDS]!)), 'the next one is not');
+  // Exactly MAX_QUERY_WORDS words, the last in backticks: the closing backtick is kept, so the name is still code.
+  const exact = `${words.slice(0, MAX_QUERY_WORDS - 1).join(' ')} \`eqeqeq\``;
+  assert.ok(analyzeQuery(exact).identifiers.has('eqeqeq'));
+  assert.ok(analyzeQuery(`${exact} more`).identifiers.has('eqeqeq'), 'cut where the next word starts, not where the last one ends');
 });
 
 test('compound tokens are found where words start, as before the lookbehind', () => {
   assert.deepEqual([...spelledNames('fix Layout/FirstArgumentIndentation and id-denylist in `eqeqeq`')].sort(), ['denylist', 'eqeqeq', 'firstargumentindentation', 'iddenylist', 'layoutfirstargumentindentation']);
   assert.deepEqual([...spelledNames('call Number.parseInt(x) or std::move')].sort(), ['numberparseint', 'parseint', 'move', 'stdmove'].sort());
-  // One long word has no separators to find: nothing, and (no longer quadratic) at once.
-  assert.deepEqual([...spelledNames('a'.repeat(100_000))], []);
+  assert.deepEqual([...spelledNames('a'.repeat(1000))], [], 'one long word has no separators to find');
+});
+
+test('the compound-token scan of one 1,000,000-character word ends within its deadline (it was quadratic: 4.9 s for 100,000)', () => {
+  // A regex cannot be interrupted in its own thread, so it runs in a child process that the deadline kills.
+  const script = `import(${JSON.stringify(IDENTIFIERS_MODULE)}).then((m) => process.stdout.write(String(m.spelledNames('a'.repeat(1_000_000)).size)))`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(child.signal, null, 'killed at the deadline: the scan is not linear');
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout, '0');
 });

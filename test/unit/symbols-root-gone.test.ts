@@ -23,6 +23,13 @@ after(() => {
   project.remove();
 });
 
+test('an outline may name its codebase by the file itself (its path only picks the codebase), where find_symbol is scoped to folders', () => {
+  const file = `${project.path}/src/config.ts`;
+  assert.deepEqual(engine.symbols.fileOutline(file, 'src/config.ts').symbols.map((symbol) => symbol.name), ['parseConfig']);
+  assert.equal(engine.symbols.fileOutline(file, 'src/config.ts').subfolder, undefined);
+  assert.throws(() => engine.symbols.findSymbol(file, 'parseConfig', { limit: 10 }), (error: Error) => error instanceof UserError && /is a file, not a folder/.test(error.message));
+});
+
 test('symbol lookups in a codebase whose folder is gone say so instead of answering from files that no longer exist; they answer again once it is back', () => {
   assert.equal(engine.symbols.findSymbol(project.path, 'parseConfig', { limit: 10 }).results[0]?.file, 'src/config.ts');
   renameSync(project.path, movedAway);

@@ -44,11 +44,11 @@ const ROLE_WORDS: ReadonlyMap<string, FileRole> = new Map([
  */
 export const MAX_QUERY_WORDS = 64;
 
-/** The query up to the end of its `count`th word: the whole query when it has no more. */
+/** The query up to where its word after the `count`th starts: the whole query (closing quotes and backticks too) when it has no more. */
 function firstWords(query: string, count: number): string {
   let seen = 0;
   for (const match of query.matchAll(IDENTIFIER)) {
-    if (++seen === count) return query.slice(0, match.index + match[0].length);
+    if (++seen > count) return query.slice(0, match.index);
   }
   return query;
 }

@@ -24,8 +24,9 @@ export interface OutlineSymbol {
 export function fileInCodebase(root: string, file: string): string {
   if (typeof file !== 'string' || file.trim() === '') throw new UserError('file is required: the path of a file in the codebase, e.g. "src/index.ts".');
   const absolute = path.resolve(root, file.trim());
-  // The root is stored with its links resolved; a file named through a link to it (or to a folder in it) is still in it.
-  const relative = relativeInside(root, absolute) ?? relativeInside(root, withLinksResolved(absolute));
+  // The root is stored with its links resolved, and the index holds files where they really are: a file
+  // named through a link to the root, or to a folder in it, is found by its real path first.
+  const relative = relativeInside(root, withLinksResolved(absolute)) ?? relativeInside(root, absolute);
   if (relative === undefined || relative === '') throw new UserError(`"${file}" is not a file inside ${root}. Pass a path relative to it, e.g. "src/index.ts", or an absolute one under it.`);
   return relative;
 }

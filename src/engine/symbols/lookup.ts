@@ -41,7 +41,7 @@ export class SymbolLookup {
   }
 
   fileOutline(input: string, file: string): FileOutlineResponse {
-    const context = symbolContext(this.store, input);
+    const context = symbolContext(this.store, input, 'codebase');
     return { ...context.info, ...fileOutline(this.store, context, file) };
   }
 }

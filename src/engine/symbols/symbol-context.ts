@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolveScope } from '../codebase-lookup.ts';
+import { resolveCodebase, resolveScope } from '../codebase-lookup.ts';
 import { UserError } from '../errors.ts';
 import { absolutePath } from '../paths.ts';
 import type { CodebaseRecord, IndexStore } from '../store/index-store.ts';
@@ -29,10 +29,12 @@ export interface SymbolContext {
  * A codebase indexed before Baton kept symbols has none: the request fails
  * with what to do (re-index it), rather than answering nothing.
  */
-export function symbolContext(store: IndexStore, input: string): SymbolContext {
-  const resolved = resolveScope(store, input);
+export function symbolContext(store: IndexStore, input: string, scope: 'folder' | 'codebase' = 'folder'): SymbolContext {
+  // An outline names its file itself: its `path` only picks the codebase, and may be that file.
+  const resolved = scope === 'folder' ? resolveScope(store, input) : resolveCodebase(store, input);
   if (!resolved) throw new UserError(`${absolutePath(input)} is not indexed. Index it first with index_codebase, then ask again.`);
-  const { codebase, subfolder } = resolved;
+  const { codebase } = resolved;
+  const subfolder = scope === 'folder' ? resolved.subfolder : undefined;
   // Search checks each result file against the disk; symbol answers are not checked, so a
   // codebase whose folder is gone would answer with definitions of files that no longer exist.
   if (!existsSync(codebase.root)) {
