@@ -12,7 +12,7 @@ import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../protocol/tools.ts';
 import { CoordinatedBackend } from '../server/coordinated-backend.ts';
 import { stderrLogger } from '../server/logger.ts';
 import { watchText } from '../server/format.ts';
-import { statusSnapshot } from '../server/status-snapshot.ts';
+import { leaderAlive, statusSnapshot } from '../server/status-snapshot.ts';
 import { BATON_VERSION } from '../protocol/version.ts';
 import { NOT_WATCHED, readWatchSummaries } from '../server/watch-record.ts';
 import { resumeOptimizingCompilers } from './startup-tiering.ts';
@@ -231,7 +231,7 @@ async function statusCommand(engine: Engine, config: EngineConfig, path: string 
     if (values.json) return print(JSON.stringify(status, null, 2));
     if (status.status === 'not_found') return print(`${status.path} is not indexed.`);
     const watch = watchText(readWatchSummaries(config.home).get(status.root!) ?? NOT_WATCHED);
-    const state = stateText(status.status, status.percent, statusSnapshot(config.home, engine).leader?.alive === true);
+    const state = stateText(status.status, status.percent, leaderAlive(config.home));
     return print(`${status.root}: ${state}, ${status.fileCount} files, ${status.chunkCount} chunks${status.message ? ` — ${status.message}` : ''}. ${watch}`);
   }
   const snapshot = statusSnapshot(config.home, engine);

@@ -16,10 +16,20 @@ export interface SelfStatus {
   readonly httpClients?: StatusSnapshot['httpClients'];
 }
 
+/** Whether the leader named in a leader.json record is alive (one on another host is taken to be). */
+function isLeaderAlive(record: ReturnType<typeof readLeaderRecord>): boolean {
+  return record ? record.host !== os.hostname() || isProcessAlive(record.pid) : false;
+}
+
+/** Whether any server leads `home` now, from leader.json alone (no database read). */
+export function leaderAlive(home: string): boolean {
+  return isLeaderAlive(readLeaderRecord(homeFiles(home).leaderRecord));
+}
+
 /** The leader (from leader.json) and every indexed codebase (from the database). */
 export function statusSnapshot(home: string, engine: Engine, self?: SelfStatus): StatusSnapshot {
   const record = readLeaderRecord(homeFiles(home).leaderRecord);
-  const alive = record ? record.host !== os.hostname() || isProcessAlive(record.pid) : false;
+  const alive = isLeaderAlive(record);
   const watches = readWatchSummaries(home);
   return {
     ...(self

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Engine } from '../../src/engine/engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import { UserError } from '../../src/engine/errors.ts';
 import { spelledNames } from '../../src/engine/search/identifiers.ts';
 import { analyzeQuery, MAX_QUERY_WORDS } from '../../src/engine/search/query-analysis.ts';
 import { SEARCH_QUERY_MAX_CHARS } from '../../src/protocol/tools.ts';
-import { writeTree } from '../helpers/fixture-repo.ts';
+import { indexedEngine } from '../helpers/indexed-engine.ts';
 import { tempFolder } from '../helpers/paths.ts';
 
 const IDENTIFIERS_MODULE = new URL('../../src/engine/search/identifiers.ts', import.meta.url).href;
@@ -16,13 +16,10 @@ const project = tempFolder('search-input-project');
 let engine: Engine;
 
 before(async () => {
-  writeTree(project.path, {
+  engine = await indexedEngine(home.path, project.path, {
     'src/config.ts': 'export function parseConfig(text: string) {\n  return JSON.parse(text);\n}\n',
     'src/server/start.ts': 'import { parseConfig } from "../config";\nexport function start() {\n  return parseConfig("{}");\n}\n',
   });
-  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 50_000 }, { soleWriter: true });
-  const final = await (await engine.startIndex(project.path, {})).done;
-  assert.equal(final.phase, 'done', final.message);
 });
 after(() => {
   engine.close();

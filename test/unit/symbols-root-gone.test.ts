@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { Engine } from '../../src/engine/engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import { UserError } from '../../src/engine/errors.ts';
-import { writeTree } from '../helpers/fixture-repo.ts';
+import { indexedEngine } from '../helpers/indexed-engine.ts';
 import { tempFolder } from '../helpers/paths.ts';
 
 const home = tempFolder('root-gone-home');
@@ -12,10 +12,7 @@ const movedAway = `${project.path}-moved`;
 let engine: Engine;
 
 before(async () => {
-  writeTree(project.path, { 'src/config.ts': 'export function parseConfig(text: string) {\n  return JSON.parse(text);\n}\n' });
-  engine = new Engine({ home: home.path, maxFileBytes: 1024 * 1024, maxFiles: 50_000 }, { soleWriter: true });
-  const final = await (await engine.startIndex(project.path, {})).done;
-  assert.equal(final.phase, 'done', final.message);
+  engine = await indexedEngine(home.path, project.path, { 'src/config.ts': 'export function parseConfig(text: string) {\n  return JSON.parse(text);\n}\n' });
 });
 after(() => {
   engine.close();
